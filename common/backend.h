@@ -1,0 +1,65 @@
+/* The back-end contract. Every parallel workload here is a map of a kernel
+ * over items or a tree of tasks, so a back end implements two operations
+ * (map, tree) plus open/close; the common driver does everything else.
+ *
+ * Call order, from one thread: open, then any number of map/tree calls, then
+ * close (also after a failed open). Under MPI every rank makes the same calls
+ * in the same order (they are collective). */
+#ifndef PAR_BACKEND_H
+#define PAR_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernels.h"
+#include "options.h"
+
+/* One map job: out[i] = kernel(in[i]) for i in [0, n). */
+struct par_map {
+    const struct par_kernel *kernel;
+    const int64_t *in;         /* n inputs; on MPI ranks other than 0 may be NULL */
+    int64_t *out;              /* n outputs; on MPI ranks other than 0 may be NULL */
+    size_t n;
+    enum par_schedule schedule;
+    size_t chunk;              /* items per chunk; 0 = the back end chooses */
+};
+
+/* State of one run, shared by the driver and the back end. */
+struct par_run {
+    const struct par_opts *opts;  /* parsed options; read-only */
+    int workers;        /* in: requested; a back end may set the real count (MPI: ranks) */
+    int rank;           /* this process's rank (0 unless MPI) */
+    int is_root;        /* 1 where results are verified and printed (default 1) */
+    void *state;        /* back end private, owned by the back end (freed in close) */
+    char detail[128];   /* back end: one line on how it ran ("schedule=dynamic,chunk=64") */
+    char errmsg[256];   /* back end: one line saying why a call failed */
+};
+
+struct par_backend {
+    const char *name;   /* "serial", "pthread", "gil", "omp", "mpi", "proc" */
+    const char *kind;   /* "serial", "threads" or "processes" */
+    int  (*open)(struct par_run *run);
+    int  (*map)(struct par_run *run, const struct par_map *job);
+    int  (*tree)(struct par_run *run, int n, int cutoff, int64_t *result);
+    void (*close)(struct par_run *run);
+    /* Optional (NULL: identity). Turns this process's elapsed seconds into the
+     * run's time; MPI returns the maximum over ranks. Collective under MPI. */
+    double (*reduce_time)(struct par_run *run, double seconds);
+};
+
+/* A registry entry: every back end is listed, built or not. */
+struct par_backend_entry {
+    const char *name;
+    const struct par_backend *impl;  /* NULL when not built */
+    const char *why_missing;         /* one line, when impl is NULL */
+};
+
+/* The serial reference back end (always built). */
+extern const struct par_backend par_backend_serial;
+
+/* Look a back end up by name in a table of `count` entries. Returns the entry
+ * or NULL when the name is unknown. */
+const struct par_backend_entry *par_backend_find(const struct par_backend_entry *table,
+                                                 size_t count, const char *name);
+
+#endif

@@ -1,0 +1,20 @@
+/* Monotonic time. CLOCK_MONOTONIC only: wall-clock time jumps. */
+#ifndef PAR_CLOCK_H
+#define PAR_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+/* Nanoseconds since an arbitrary fixed point; thread-safe. */
+int64_t par_now_ns(void);
+
+/* Seconds since an arbitrary fixed point; thread-safe. */
+double par_now_s(void);
+
+/* Absolute CLOCK_MONOTONIC deadline `timeout_s` seconds from now, for
+ * pthread_cond_timedwait on a condition variable created with
+ * par_cond_init_monotonic(). A negative timeout means "no deadline" and
+ * must be handled by the caller. */
+struct timespec par_deadline_after(double timeout_s);
+
+#endif
