@@ -29,6 +29,7 @@ struct par_opts {
     enum par_schedule schedule;
     int schedule_set;           /* 1 when --schedule was given */
     size_t chunk;               /* 0 = automatic */
+    int chunk_set;              /* 1 when --chunk was given */
     int reps, warmup;
     enum par_format format;
     int seed_sizes;             /* the cheatsheet's own sizes */

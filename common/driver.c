@@ -1,0 +1,208 @@
+#include "driver.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "error.h"
+#include "report.h"
+#include "stats.h"
+#include "workload.h"
+
+#ifndef PAR_VERSION
+#define PAR_VERSION "0"
+#endif
+
+enum fault { FAULT_NONE, FAULT_WRONG, FAULT_FAIL, FAULT_CRASH, FAULT_HANG };
+
+static enum fault fault_for(const char *backend)
+{
+    const char *s = getenv("PAR_TEST_FAULT");
+    const char *colon = s ? strchr(s, ':') : NULL;
+    if (!colon)
+        return FAULT_NONE;
+    size_t len = (size_t)(colon - s);
+    if (!(len == 1 && s[0] == '*') && !(strlen(backend) == len && !strncmp(s, backend, len)))
+        return FAULT_NONE;
+    const char *k = colon + 1;
+    return !strcmp(k, "wrong") ? FAULT_WRONG : !strcmp(k, "fail") ? FAULT_FAIL
+         : !strcmp(k, "crash") ? FAULT_CRASH : !strcmp(k, "hang") ? FAULT_HANG : FAULT_NONE;
+}
+
+static void list_backends(const struct par_tool *t)
+{
+    for (size_t i = 0; i < t->nbackends; i++) {
+        const struct par_backend_entry *e = &t->backends[i];
+        if (e->impl)
+            printf("%-8s built (%s)\n", e->name, e->impl->kind);
+        else
+            printf("%-8s not built: %s\n", e->name, e->why_missing);
+    }
+}
+
+static void usage_error(const struct par_tool *t, const char *msg)
+{
+    if (t->rank_hint == 0)
+        fprintf(stderr, "%s: %s\n", t->name, msg);
+}
+
+/* One repetition: reset outputs, time the back end's call, apply a test
+ * fault. Returns the back end's code. */
+static int run_once(const struct par_backend *be, struct par_run *run,
+                    struct par_workload_data *wd, enum fault fault, double *seconds)
+{
+    par_workload_reset(wd);
+    struct par_map job = {
+        .kernel = wd->kernel, .in = wd->in, .out = wd->out, .n = wd->n,
+        .schedule = run->opts->schedule, .chunk = run->opts->chunk,
+    };
+    if (fault == FAULT_CRASH)
+        abort();
+    if (fault == FAULT_HANG)
+        for (;;)
+            pause();
+    int64_t t0 = par_now_ns();
+    int rc = wd->workload == PAR_W_FIBTASK ? be->tree(run, wd->fib_n, wd->cutoff, &wd->tree_out)
+                                           : be->map(run, &job);
+    int64_t t1 = par_now_ns();
+    double s = (double)(t1 - t0) * 1e-9;
+    *seconds = be->reduce_time ? be->reduce_time(run, s) : s;
+    if (fault == FAULT_FAIL && rc == 0) {
+        snprintf(run->errmsg, sizeof run->errmsg, "injected failure (PAR_TEST_FAULT)");
+        rc = PAR_ETASK;
+    }
+    if (fault == FAULT_WRONG && run->is_root) {
+        if (wd->workload == PAR_W_FIBTASK)
+            wd->tree_out += 1;
+        else if (wd->n > 0)
+            wd->out[wd->n / 2] += 1;
+    }
+    return rc;
+}
+
+int par_driver_main(int argc, char **argv, const struct par_tool *tool)
+{
+    struct par_opts o;
+    char msg[512];
+    par_opts_init(&o, tool->default_workload, tool->default_backend);
+    if (par_opts_parse(&o, argc, argv, msg, sizeof msg)) {
+        usage_error(tool, msg);
+        return 2;
+    }
+    if (o.show_help) {
+        if (tool->rank_hint == 0)
+            par_opts_usage(tool->name, tool->default_backend, stdout);
+        return 0;
+    }
+    if (o.show_version) {
+        if (tool->rank_hint == 0)
+            printf("%s %s\n", tool->name, PAR_VERSION);
+        return 0;
+    }
+    if (o.list_backends) {
+        if (tool->rank_hint == 0)
+            list_backends(tool);
+        return 0;
+    }
+    const struct par_backend_entry *entry =
+        par_backend_find(tool->backends, tool->nbackends, o.backend);
+    if (!entry) {
+        char known[256] = "";
+        for (size_t i = 0; i < tool->nbackends; i++)
+            snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
+                     tool->backends[i].name);
+        snprintf(msg, sizeof msg, "--backend: unknown back end '%s'; expected one of %s",
+                 o.backend, known);
+        usage_error(tool, msg);
+        return 2;
+    }
+    if (!entry->impl) {
+        snprintf(msg, sizeof msg, "--backend: back end '%s' is not built in this configuration: %s",
+                 entry->name, entry->why_missing);
+        usage_error(tool, msg);
+        return 2;
+    }
+    if (par_opts_finish(&o, msg, sizeof msg)) {
+        usage_error(tool, msg);
+        return 2;
+    }
+
+    const struct par_backend *be = entry->impl;
+    struct par_run run = { .opts = &o, .workers = o.workers, .rank = 0, .is_root = 1 };
+    int rc = be->open(&run);
+    if (rc) {
+        if (run.is_root)
+            fprintf(stderr, "%s: back end '%s' could not start: %s\n", tool->name, be->name,
+                    run.errmsg[0] ? run.errmsg : par_strerror(rc));
+        be->close(&run);
+        return 1;
+    }
+
+    struct par_workload_data wd;
+    if (par_workload_prepare(&wd, &o, run.is_root)) {
+        fprintf(stderr, "%s: cannot allocate the inputs of %s: out of memory\n", tool->name,
+                par_workload_name(o.workload));
+        be->close(&run);
+        return 1;
+    }
+    double *times = calloc((size_t)o.reps, sizeof *times);
+    if (!times) {
+        par_workload_free(&wd);
+        be->close(&run);
+        fprintf(stderr, "%s: out of memory\n", tool->name);
+        return 1;
+    }
+
+    enum fault fault = fault_for(be->name);
+    int verified = 1, ntimes = 0;
+    char error[512] = "";
+    for (int i = 0; i < o.warmup + o.reps; i++) {
+        double s = 0;
+        rc = run_once(be, &run, &wd, fault, &s);
+        if (rc) {
+            snprintf(error, sizeof error, "back end '%s' failed: %s", be->name,
+                     run.errmsg[0] ? run.errmsg : par_strerror(rc));
+            verified = 0;
+            break;
+        }
+        /* Verification is outside the timed region, and every repetition
+         * (warm-up included) is checked. */
+        if (run.is_root && par_workload_verify(&wd, msg, sizeof msg)) {
+            snprintf(error, sizeof error, "%s", msg);
+            verified = 0;
+            break;
+        }
+        if (i >= o.warmup)
+            times[ntimes++] = s;
+    }
+
+    if (run.is_root) {
+        struct par_env env;
+        par_env_collect(&env);
+        if (tool->env_extra)
+            tool->env_extra(&env);
+        struct par_result res = {
+            .tool = tool->name, .backend = be->name, .kind = be->kind, .opts = &o,
+            .workers = run.workers, .detail = run.detail, .times = times, .ntimes = ntimes,
+            .checksum = par_workload_checksum(&wd), .verified = verified,
+            .error = error[0] ? error : NULL, .env = &env,
+        };
+        par_stats_compute(times, (size_t)ntimes, &res.stats);
+        if (o.format == PAR_FMT_JSON)
+            par_report_json(stdout, &res);
+        else if (o.format == PAR_FMT_CSV)
+            par_report_csv(stdout, &res, 1);
+        else
+            par_report_text(stdout, &res);
+        if (!verified)
+            fprintf(stderr, "%s: %s\n", tool->name, error);
+    }
+    fflush(stdout);
+    be->close(&run);
+    free(times);
+    par_workload_free(&wd);
+    return verified ? 0 : 1;
+}

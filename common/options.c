@@ -1,0 +1,394 @@
+/* Option parsing for poolmap and parmap. Every error is one line naming the
+ * option, what it accepts and what it got; nothing is clamped silently. */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "kernels.h"
+
+static const char *const workload_names[PAR_W_COUNT_] = { "map", "fib", "parmap", "fibtask" };
+static const char *const schedule_names[] = { "static", "dynamic", "guided" };
+
+const char *par_workload_name(enum par_workload w)
+{
+    return (int)w >= 0 && w < PAR_W_COUNT_ ? workload_names[w] : "?";
+}
+
+const char *par_schedule_name(enum par_schedule s)
+{
+    return (int)s >= 0 && s <= PAR_SCHED_GUIDED ? schedule_names[s] : "?";
+}
+
+int par_workload_parse(const char *s, enum par_workload *w)
+{
+    for (int i = 0; i < PAR_W_COUNT_; i++)
+        if (strcmp(s, workload_names[i]) == 0) {
+            *w = (enum par_workload)i;
+            return 0;
+        }
+    return PAR_EINVAL;
+}
+
+int par_schedule_parse(const char *s, enum par_schedule *sch)
+{
+    for (int i = 0; i <= PAR_SCHED_GUIDED; i++)
+        if (strcmp(s, schedule_names[i]) == 0) {
+            *sch = (enum par_schedule)i;
+            return 0;
+        }
+    return PAR_EINVAL;
+}
+
+int par_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n >= 1 ? (int)(n > PAR_MAX_WORKERS ? PAR_MAX_WORKERS : n) : 1;
+}
+
+size_t par_max_items(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    uint64_t mem = pages > 0 && psize > 0 ? (uint64_t)pages * (uint64_t)psize : UINT64_C(1) << 32;
+    /* in, out and reference arrays of int64_t, plus a copy a back end may
+     * make (MPI scatter buffers): 32 bytes per item must fit in memory. */
+    return (size_t)(mem / 32);
+}
+
+static int fail(char *msg, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, len, fmt, ap);
+    va_end(ap);
+    return PAR_EINVAL;
+}
+
+/* A whole decimal number in [lo, hi], nothing else (no spaces, no suffix). */
+static int parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+    if (!s)
+        return PAR_EINVAL;
+    const char *p = (*s == '-' || *s == '+') ? s + 1 : s;
+    if (!*p)
+        return PAR_EINVAL;
+    for (; *p; p++)
+        if (*p < '0' || *p > '9')
+            return PAR_EINVAL;
+    errno = 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return PAR_EINVAL;
+    *out = v;
+    return 0;
+}
+
+static int parse_num_opt(const char *name, const char *arg, long long lo, long long hi,
+                         const char *why, long long *out, char *msg, size_t len)
+{
+    if (parse_int(arg, lo, hi, out) == 0)
+        return 0;
+    return fail(msg, len, "%s: expected a whole number in %lld..%lld%s, got '%s'", name, lo, hi,
+                why ? why : "", arg ? arg : "");
+}
+
+void par_opts_init(struct par_opts *o, enum par_workload workload, const char *backend)
+{
+    memset(o, 0, sizeof *o);
+    o->workload = workload;
+    o->backend = backend;
+    o->reps = 5;
+    o->warmup = 1;
+    o->schedule = PAR_SCHED_STATIC;
+    o->switch_interval = 0.005;
+    o->format = PAR_FMT_TEXT;
+}
+
+enum {
+    OPT_N = 256, OPT_K, OPT_ITEMS, OPT_CUTOFF, OPT_SCHEDULE, OPT_CHUNK, OPT_REPS, OPT_WARMUP,
+    OPT_JSON, OPT_CSV, OPT_SEED, OPT_SWITCH, OPT_LIST
+};
+
+static const struct option long_opts[] = {
+    { "workload", required_argument, NULL, 'w' },
+    { "backend", required_argument, NULL, 'b' },
+    { "workers", required_argument, NULL, 'j' },
+    { "n", required_argument, NULL, OPT_N },
+    { "k", required_argument, NULL, OPT_K },
+    { "items", required_argument, NULL, OPT_ITEMS },
+    { "cutoff", required_argument, NULL, OPT_CUTOFF },
+    { "schedule", required_argument, NULL, OPT_SCHEDULE },
+    { "chunk", required_argument, NULL, OPT_CHUNK },
+    { "reps", required_argument, NULL, OPT_REPS },
+    { "warmup", required_argument, NULL, OPT_WARMUP },
+    { "json", no_argument, NULL, OPT_JSON },
+    { "csv", no_argument, NULL, OPT_CSV },
+    { "seed-sizes", no_argument, NULL, OPT_SEED },
+    { "switch-interval", required_argument, NULL, OPT_SWITCH },
+    { "list-backends", no_argument, NULL, OPT_LIST },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 }
+};
+
+/* The spelling of the option getopt just handled, for messages. */
+static const char *opt_name(int c)
+{
+    for (const struct option *lo = long_opts; lo->name; lo++)
+        if (lo->val == c) {
+            static _Thread_local char buf[40];
+            snprintf(buf, sizeof buf, "--%s", lo->name);
+            return buf;
+        }
+    return "?";
+}
+
+int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t len)
+{
+    long long v;
+    int c, rc;
+    opterr = 0; /* we print our own one-line errors */
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":w:b:j:hV", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'w':
+            if (par_workload_parse(optarg, &o->workload))
+                return fail(msg, len, "--workload: unknown workload '%s'; expected one of "
+                            "map, fib, parmap, fibtask", optarg);
+            break;
+        case 'b':
+            o->backend = optarg;
+            break;
+        case 'j':
+            if ((rc = parse_num_opt("-j/--workers", optarg, 1, PAR_MAX_WORKERS, NULL, &v, msg, len)))
+                return rc;
+            o->workers = (int)v;
+            o->workers_from = "-j";
+            break;
+        case OPT_N:
+            if ((rc = parse_num_opt("--n", optarg, 1, PAR_FIB_MAX_N,
+                                    " (fib(93) overflows int64)", &v, msg, len)))
+                return rc;
+            o->n = (int)v;
+            o->set_mask |= PAR_SET_N;
+            break;
+        case OPT_K:
+            if ((rc = parse_num_opt("--k", optarg, 1, PAR_MAX_K, NULL, &v, msg, len)))
+                return rc;
+            o->k = (int)v;
+            o->set_mask |= PAR_SET_K;
+            break;
+        case OPT_ITEMS: {
+            long long max = (long long)par_max_items();
+            if ((rc = parse_num_opt("--items", optarg, 1, max,
+                                    " (limited by this machine's memory)", &v, msg, len)))
+                return rc;
+            o->items = (size_t)v;
+            o->set_mask |= PAR_SET_ITEMS;
+            break;
+        }
+        case OPT_CUTOFF:
+            if ((rc = parse_num_opt("--cutoff", optarg, 1, PAR_FIB_MAX_N, NULL, &v, msg, len)))
+                return rc;
+            o->cutoff = (int)v;
+            o->set_mask |= PAR_SET_CUTOFF;
+            break;
+        case OPT_SCHEDULE:
+            if (par_schedule_parse(optarg, &o->schedule))
+                return fail(msg, len, "--schedule: expected static, dynamic or guided, got '%s'",
+                            optarg);
+            o->schedule_set = 1;
+            break;
+        case OPT_CHUNK:
+            if ((rc = parse_num_opt("--chunk", optarg, 0, INT32_MAX, " (0 = automatic)", &v, msg,
+                                    len)))
+                return rc;
+            o->chunk = (size_t)v;
+            o->chunk_set = 1;
+            break;
+        case OPT_REPS:
+            if ((rc = parse_num_opt("--reps", optarg, 1, PAR_MAX_REPS, NULL, &v, msg, len)))
+                return rc;
+            o->reps = (int)v;
+            break;
+        case OPT_WARMUP:
+            if ((rc = parse_num_opt("--warmup", optarg, 0, PAR_MAX_WARMUP, NULL, &v, msg, len)))
+                return rc;
+            o->warmup = (int)v;
+            break;
+        case OPT_JSON:
+        case OPT_CSV: {
+            enum par_format f = c == OPT_JSON ? PAR_FMT_JSON : PAR_FMT_CSV;
+            if (o->format != PAR_FMT_TEXT && o->format != f)
+                return fail(msg, len, "--json and --csv: choose one output format");
+            o->format = f;
+            break;
+        }
+        case OPT_SEED:
+            o->seed_sizes = 1;
+            break;
+        case OPT_SWITCH: {
+            char *end;
+            errno = 0;
+            double s = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(s >= 1e-6 && s <= 10.0))
+                return fail(msg, len, "--switch-interval: expected seconds in 0.000001..10, "
+                            "got '%s'", optarg);
+            o->switch_interval = s;
+            break;
+        }
+        case OPT_LIST:
+            o->list_backends = 1;
+            break;
+        case 'h':
+            o->show_help = 1;
+            break;
+        case 'V':
+            o->show_version = 1;
+            break;
+        case ':':
+            if (optopt)
+                return fail(msg, len, "%s needs a value (see --help)",
+                            optopt < 256 ? (optopt == 'j' ? "-j/--workers"
+                                            : optopt == 'w' ? "--workload" : "--backend")
+                                         : opt_name(optopt));
+            return fail(msg, len, "%s needs a value (see --help)", argv[optind - 1]);
+        default:
+            if (optopt && optopt < 256)
+                return fail(msg, len, "unknown option '-%c' (see --help)", optopt);
+            return fail(msg, len, "unknown option '%s' (see --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return fail(msg, len, "unexpected argument '%s' (options only; see --help)", argv[optind]);
+    return 0;
+}
+
+/* OMP_NUM_THREADS may be a list ("4,2" for nested levels): the first entry
+ * is the outer level, which is what we run. */
+static int workers_from_env(struct par_opts *o, char *msg, size_t len)
+{
+    const char *s = getenv("OMP_NUM_THREADS");
+    if (!s || !*s) {
+        o->workers = par_cores();
+        o->workers_from = "cores";
+        return 0;
+    }
+    char first[32];
+    size_t n = strcspn(s, ",");
+    if (n >= sizeof first)
+        n = sizeof first - 1;
+    memcpy(first, s, n);
+    first[n] = '\0';
+    long long v;
+    if (parse_int(first, 1, PAR_MAX_WORKERS, &v))
+        return fail(msg, len, "OMP_NUM_THREADS: expected a whole number in 1..%d, got '%s'",
+                    PAR_MAX_WORKERS, s);
+    o->workers = (int)v;
+    o->workers_from = "OMP_NUM_THREADS";
+    return 0;
+}
+
+/* OMP_SCHEDULE is "[modifier:]kind[,chunk]"; "auto" runs as static. */
+static int schedule_from_env(struct par_opts *o, char *msg, size_t len)
+{
+    const char *s = getenv("OMP_SCHEDULE");
+    if (!s || !*s)
+        return 0;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *kind = strchr(buf, ':') ? strchr(buf, ':') + 1 : buf;
+    char *comma = strchr(kind, ',');
+    if (comma)
+        *comma = '\0';
+    for (char *p = kind; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    enum par_schedule sch;
+    if (strcmp(kind, "auto") == 0)
+        sch = PAR_SCHED_STATIC;
+    else if (par_schedule_parse(kind, &sch))
+        return fail(msg, len, "OMP_SCHEDULE: expected static, dynamic, guided or auto "
+                    "[,chunk], got '%s'", s);
+    long long chunk = 0;
+    if (comma && parse_int(comma + 1, 1, INT32_MAX, &chunk))
+        return fail(msg, len, "OMP_SCHEDULE: chunk must be a whole number in 1..%d, got '%s'",
+                    INT32_MAX, s);
+    o->schedule = sch;
+    if (!o->chunk_set)
+        o->chunk = (size_t)chunk;
+    return 0;
+}
+
+int par_opts_finish(struct par_opts *o, char *msg, size_t len)
+{
+    int rc;
+    /* Sizes: explicit flags win, then --seed-sizes, then the defaults. */
+    int seed = o->seed_sizes;
+    if (!(o->set_mask & PAR_SET_N))
+        o->n = o->workload == PAR_W_FIBTASK ? (seed ? 35 : PAR_DEFAULT_FIBTASK_N)
+                                             : PAR_DEFAULT_FIB_N;
+    if (!(o->set_mask & PAR_SET_K))
+        o->k = seed ? 5 : PAR_DEFAULT_FIB_K;
+    if (!(o->set_mask & PAR_SET_ITEMS))
+        o->items = o->workload == PAR_W_PARMAP ? (seed ? 4 : PAR_DEFAULT_PARMAP_ITEMS)
+                                                : PAR_DEFAULT_MAP_ITEMS;
+    if (!(o->set_mask & PAR_SET_CUTOFF))
+        o->cutoff = o->n > PAR_DEFAULT_FIBTASK_N - PAR_DEFAULT_FIBTASK_CUTOFF
+                        ? o->n - (PAR_DEFAULT_FIBTASK_N - PAR_DEFAULT_FIBTASK_CUTOFF) : 1;
+    if (o->workload == PAR_W_FIBTASK && o->cutoff > o->n)
+        return fail(msg, len, "--cutoff: expected 1..%d (at most --n), got %d", o->n, o->cutoff);
+    if (o->workload == PAR_W_PARMAP && o->items > PAR_MAX_K)
+        return fail(msg, len, "--items: parmap takes a list of 1..%d items, got %zu", PAR_MAX_K,
+                    o->items);
+    if (!o->workers_from && (rc = workers_from_env(o, msg, len)))
+        return rc;
+    if (!o->schedule_set && (rc = schedule_from_env(o, msg, len)))
+        return rc;
+    return 0;
+}
+
+void par_opts_usage(const char *tool, const char *default_backend, void *stream)
+{
+    FILE *f = stream;
+    fprintf(f,
+"usage: %s [options]\n"
+"\n"
+"Runs one workload on one back end, times it, checks every result against the\n"
+"serial reference and prints a summary (or one JSON object / a CSV row).\n"
+"\n"
+"  -w, --workload NAME     map | fib | parmap | fibtask\n"
+"  -b, --backend NAME      serial | pthread | gil | omp | proc | mpi (default %s;\n"
+"                          --list-backends shows which are built)\n"
+"  -j, --workers N         workers, 1..%d (default: OMP_NUM_THREADS, else the cores)\n"
+"      --n N               fib argument for fib and fibtask, 1..%d (default %d; fibtask %d)\n"
+"      --k K               fib: number of fib(n) calls, 1..%d (default %d)\n"
+"      --items N           map: items (default %d); parmap: list length (default %d)\n"
+"      --cutoff C          fibtask: subtrees with n <= C run serially (default n-%d)\n"
+"      --schedule S        static | dynamic | guided (default: OMP_SCHEDULE, else static)\n"
+"      --chunk C           items per chunk, 0 = automatic (default 0)\n"
+"      --reps R            timed repetitions, 1..%d (default 5)\n"
+"      --warmup W          untimed warm-up runs, 0..%d (default 1)\n"
+"      --seed-sizes        the cheatsheet's sizes: fib(35) x5, 999999 items,\n"
+"                          parmap over range(1,5), fibtask fib(35)\n"
+"      --switch-interval S gil: seconds a thread may hold the GIL (default 0.005)\n"
+"      --json              print one JSON object\n"
+"      --csv               print a CSV header and one row\n"
+"  -h, --help              this text\n"
+"  -V, --version           version\n"
+"\n"
+"Exit status: 0 verified, 1 a run failed or did not verify, 2 usage error.\n",
+            tool, default_backend, PAR_MAX_WORKERS, PAR_FIB_MAX_N, PAR_DEFAULT_FIB_N,
+            PAR_DEFAULT_FIBTASK_N, PAR_MAX_K, PAR_DEFAULT_FIB_K, PAR_DEFAULT_MAP_ITEMS,
+            PAR_DEFAULT_PARMAP_ITEMS, PAR_DEFAULT_FIBTASK_N - PAR_DEFAULT_FIBTASK_CUTOFF,
+            PAR_MAX_REPS, PAR_MAX_WARMUP);
+}
