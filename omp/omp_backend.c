@@ -57,7 +57,8 @@ static int omp_map(struct par_run *run, const struct par_map *job)
 
 static int64_t fib_tasks(int n, int cutoff)
 {
-    if (n <= cutoff)
+    /* n <= 2 is a leaf whatever the cutoff: splitting fib(2) would ask for fib(0). */
+    if (n <= cutoff || n <= 2)
         return par_fib(n);
     int64_t a, b;
 #pragma omp task shared(a) firstprivate(n, cutoff)
