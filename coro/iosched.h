@@ -14,6 +14,8 @@
  * Additions the fib server needs: an optional deadline per wait (the task is
  * resumed with co->timed_out = 1, for idle timeouts), a stop request, and a
  * destroy hook per task so that stopping frees every task still suspended.
+ * A wait on fd -1 with a deadline is a sleep: poll() ignores negative
+ * descriptors, so only the deadline resumes the task.
  *
  * Why poll() and not select(): select() cannot watch a descriptor numbered
  * FD_SETSIZE (1024) or above -- FD_SET on it writes past the fd_set -- so a

@@ -322,14 +322,14 @@ static void iosched_stop_returns_and_destroy_frees_suspended_tasks(void **state)
 }
 
 /* PAR_YIELD puts a task behind the others: two tasks appending their id. */
-struct turn { struct par_coro co; int id, i; char *log; };
+struct turn { struct par_coro co; int id, i; char *log; size_t *len; };
 
 static int turn_body(struct par_coro *co)
 {
     struct turn *t = (struct turn *)co;
     PAR_CORO_BEGIN(co);
     for (t->i = 0; t->i < 3; t->i++) {
-        strncat(t->log, t->id == 1 ? "a" : "b", 1);
+        t->log[(*t->len)++] = t->id == 1 ? 'a' : 'b';
         PAR_YIELD(co);
     }
     PAR_CORO_END(co);
@@ -339,8 +339,9 @@ static void iosched_plain_yield_takes_turns(void **state)
 {
     (void)state;
     char log[16] = "";
-    struct turn a = { .co = PAR_CORO_INIT(turn_body, NULL), .id = 1, .log = log };
-    struct turn b = { .co = PAR_CORO_INIT(turn_body, NULL), .id = 2, .log = log };
+    size_t len = 0;
+    struct turn a = { .co = PAR_CORO_INIT(turn_body, NULL), .id = 1, .log = log, .len = &len };
+    struct turn b = { .co = PAR_CORO_INIT(turn_body, NULL), .id = 2, .log = log, .len = &len };
     par_iosched *sch;
     assert_int_equal(par_iosched_create(&sch), 0);
     assert_int_equal(par_iosched_spawn(sch, &a.co), 0);
