@@ -1,0 +1,82 @@
+/* Private to pthread/: the future object and what pool.c and future.c
+ * need from each other. See future.c and pool.c for the design. */
+#ifndef PAR_FUTURE_INTERNAL_H
+#define PAR_FUTURE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "future.h"
+#include "pool.h"
+#include "sync_internal.h"
+
+struct par__callback;
+struct par__waiter_node;
+
+struct par_future {
+    /* enum par_future_state. PENDING -> RUNNING and PENDING -> CANCELLED are
+     * compare-and-swaps (the winner owns the task: it runs or cancels it and
+     * then calls par__pool_task_finished exactly once); the final DONE store
+     * is made under `lock`. Read lock-free by the queries. */
+    _Atomic int state;
+    _Atomic int refs;      /* handles + the pool's own reference */
+    _Atomic int helpers;   /* workers of `pool` helping while they wait on it */
+
+    /* Set at creation, then read-only. */
+    par_pool *pool;
+    par_task_fn fn;
+    void *arg;
+
+    /* Written once by the thread that finishes the task, before `state`
+     * becomes final (release); read after seeing a final state (acquire). */
+    void *value;
+    int code;
+
+    pthread_mutex_t lock;  /* protects the fields below */
+    pthread_cond_t cond;   /* broadcast when finished, if sleepers > 0 */
+    int finished;          /* 1 once callbacks and waiters were handed out */
+    int sleepers;          /* threads in pthread_cond_wait on `cond` */
+    struct par__callback *callbacks;   /* to run when finished, in order */
+    struct par__callback **cb_tail;
+    struct par__waiter_node *waiters;  /* wait()/as_completed() to notify */
+};
+
+/* ---- future.c, for pool.c ------------------------------------------------ */
+
+/* A new future for fn(arg) on pool p, in `state` (PENDING, or RUNNING for a
+ * task its creator runs at once), with `refs` references. NULL: no memory. */
+par_future *par__future_new(par_pool *p, par_task_fn fn, void *arg, int state, int refs);
+
+/* Runs a task whose PENDING -> RUNNING swap the caller won (or that was
+ * created RUNNING), completes its future, and calls par__pool_task_finished.
+ * The caller keeps its own reference. */
+void par__future_run(par_future *f);
+
+/* Cancels a future whose PENDING -> CANCELLED swap the caller won: completes
+ * it (callbacks run in the calling thread) and calls par__pool_task_finished. */
+void par__future_finish_cancelled(par_future *f);
+
+/* PENDING -> RUNNING / CANCELLED; 1 when this caller won the swap. */
+static inline int par__future_claim(par_future *f, int to)
+{
+    int expected = PAR_FUTURE_PENDING;
+    return atomic_compare_exchange_strong(&f->state, &expected, to);
+}
+
+/* ---- pool.c, for future.c ------------------------------------------------ */
+
+/* One accepted task has finished or been cancelled and its callbacks ran. */
+void par__pool_task_finished(par_pool *p);
+
+/* Runs queued tasks of p (the caller is one of p's workers) until pred(ctx)
+ * is true, sleeping on p's helper condition when the queue is empty. Every
+ * event that can make pred true must call par__pool_wake_helpers(p) after it
+ * is visible. pred must only read atomics (it runs under p's lock).
+ * Returns 0 when pred became true, ETIMEDOUT at the deadline. */
+int par__pool_help_until(par_pool *p, int (*pred)(void *ctx), void *ctx,
+                         const struct par__deadline *d);
+
+/* Wakes p's helping waiters so they re-check their predicates. */
+void par__pool_wake_helpers(par_pool *p);
+
+#endif

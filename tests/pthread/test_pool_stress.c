@@ -1,0 +1,116 @@
+/* Stress: 1,000,000 tasks from 4 producer threads into 3 workers through a
+ * queue of 64. Every task runs exactly once: a per-task run counter must
+ * end at 1, and the count and checksum of task ids must match.
+ * Under TSan (PAR_SANITIZE_thread) the count is 100,000, and PAR_STRESS_TASKS
+ * in the environment overrides it in any build. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "error.h"
+#include "pool.h"
+
+#ifdef PAR_SANITIZE_thread
+#define DEFAULT_TASKS 100000
+#else
+#define DEFAULT_TASKS 1000000
+#endif
+#define PRODUCERS 4
+
+struct stress {
+    par_pool *pool;
+    long ntasks;
+    _Atomic unsigned char *runs;   /* runs[i]: how often task i ran */
+    _Atomic long count;
+    _Atomic uint64_t checksum;
+};
+
+struct producer {
+    struct stress *s;
+    long first, last;   /* task ids [first, last) */
+    int rc;
+};
+
+struct task {
+    struct stress *s;
+    long id;
+};
+
+static struct task *tasks;
+
+static int stress_task(void *arg, void **result)
+{
+    (void)result;
+    struct task *t = arg;
+    atomic_fetch_add_explicit(&t->s->runs[t->id], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&t->s->count, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&t->s->checksum, (uint64_t)t->id * 2654435761u,
+                              memory_order_relaxed);
+    return 0;
+}
+
+static void *produce(void *arg)
+{
+    struct producer *p = arg;
+    for (long i = p->first; i < p->last; i++) {
+        int rc = par_pool_submit(p->s->pool, stress_task, &tasks[i], NULL);
+        if (rc != 0) {
+            p->rc = rc;
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+static void pool_runs_every_task_of_four_producers_exactly_once(void **state)
+{
+    (void)state;
+    struct stress s = { NULL, DEFAULT_TASKS, NULL, 0, 0 };
+    const char *env = getenv("PAR_STRESS_TASKS");
+    if (env && atol(env) > 0)
+        s.ntasks = atol(env);
+    s.runs = calloc((size_t)s.ntasks, sizeof *s.runs);
+    tasks = malloc((size_t)s.ntasks * sizeof *tasks);
+    assert_non_null(s.runs);
+    assert_non_null(tasks);
+    for (long i = 0; i < s.ntasks; i++)
+        tasks[i] = (struct task){ &s, i };
+    assert_int_equal(par_pool_create(&s.pool, 3, 64), 0);
+
+    struct producer p[PRODUCERS];
+    pthread_t t[PRODUCERS];
+    for (int i = 0; i < PRODUCERS; i++) {
+        p[i] = (struct producer){ &s, s.ntasks * i / PRODUCERS, s.ntasks * (i + 1) / PRODUCERS, 0 };
+        assert_int_equal(pthread_create(&t[i], NULL, produce, &p[i]), 0);
+    }
+    for (int i = 0; i < PRODUCERS; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_int_equal(p[i].rc, 0);
+    }
+    assert_int_equal(par_pool_join(s.pool, PAR_FOREVER), 0);
+    par_pool_destroy(s.pool);
+
+    uint64_t expect = 0;
+    for (long i = 0; i < s.ntasks; i++) {
+        expect += (uint64_t)i * 2654435761u;
+        if (atomic_load(&s.runs[i]) != 1)
+            fail_msg("task %ld ran %d times", i, (int)atomic_load(&s.runs[i]));
+    }
+    assert_int_equal(atomic_load(&s.count), s.ntasks);
+    assert_true((uint64_t)atomic_load(&s.checksum) == expect);
+    free(tasks);
+    free((void *)s.runs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pool_runs_every_task_of_four_producers_exactly_once),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
