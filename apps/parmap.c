@@ -1,0 +1,73 @@
+/* parmap — one workload on processes, timed and verified. The C counterpart
+ * of the cheatsheet's "Custom multiprocessing map", multiprocessing.Pool and
+ * ProcessPoolExecutor:
+ *   ./parmap -j 2 --workload fib                  (forked worker processes)
+ *   mpirun -n 5 ./parmap                          (MPI ranks; see docs/mpi.md
+ *                                                  for --oversubscribe and root)
+ * Started by a launcher (mpirun, mpiexec, srun) it uses the "mpi" back end
+ * with the ranks as workers; started alone, the "proc" back end with -j
+ * forked workers (default: the cores). --backend overrides either choice.
+ * Same options and output as poolmap. */
+#include <stdlib.h>
+
+#include "driver.h"
+#include "registry.h"
+
+/* A non-negative integer environment variable, or -1. */
+static long env_num(const char *name)
+{
+    const char *s = getenv(name);
+    if (!s || !*s)
+        return -1;
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *end == '\0' && v >= 0 ? v : -1;
+}
+
+/* Whether a parallel launcher started this process, judged from the
+ * variables the launchers set in each process they start; *rank gets this
+ * process's rank (0 when unknown). */
+static int under_launcher(long *rank)
+{
+    /* Open MPI's mpirun/mpiexec. */
+    if (env_num("OMPI_COMM_WORLD_SIZE") >= 1) {
+        *rank = env_num("OMPI_COMM_WORLD_RANK");
+        return 1;
+    }
+    /* Any PMIx launcher (Open MPI 4+, srun --mpi=pmix, prterun). */
+    if ((*rank = env_num("PMIX_RANK")) >= 0)
+        return 1;
+    /* PMI-1/2 launchers (MPICH's and Intel MPI's hydra, srun --mpi=pmi2). */
+    if ((*rank = env_num("PMI_RANK")) >= 0)
+        return 1;
+    /* srun without an MPI plugin. A batch script also sees SLURM_PROCID, but
+     * its step id is absent or one of Slurm's reserved values (>= 0xfffffff0:
+     * batch, extern, interactive, pending). */
+    long step = env_num("SLURM_STEP_ID");
+    if (step < 0)
+        step = env_num("SLURM_STEPID");
+    if (step >= 0 && step < 0xfffffff0L && (*rank = env_num("SLURM_PROCID")) >= 0)
+        return 1;
+    *rank = 0;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    size_t count;
+    const struct par_backend_entry *table = par_registry(&count);
+    long rank = 0;
+    int launched = under_launcher(&rank);
+    const struct par_tool tool = {
+        .name = "parmap",
+        /* Under a launcher "mpi" even when it is not built: the driver then
+         * says so, once (rank 0), instead of every rank forking workers. */
+        .default_backend = launched ? "mpi" : "proc",
+        .default_workload = PAR_W_MAP,
+        .backends = table,
+        .nbackends = count,
+        .rank_hint = rank > 0 ? (rank > 1000000 ? 1000000 : (int)rank) : 0,
+        .env_extra = par_registry_env,
+    };
+    return par_driver_main(argc, argv, &tool);
+}

@@ -1,0 +1,178 @@
+/* parmap under mpirun, as a user runs it: every workload verifies on 1, 2
+ * and 5 ranks (5 oversubscribes this machine) and only rank 0 prints; the
+ * command docs/mpi.md gives works with no helper variables set; a rank that
+ * aborts, a result that fails on rank 0 and a usage error all end the job
+ * with a non-zero status, quickly, never a hang. mpiexec's path comes from
+ * CMake (PAR_MPIEXEC); ctest's environment allows root and oversubscription
+ * and picks the ob1 PML (see tests/mpi/CMakeLists.txt). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "run.h"
+
+/* Runs `mpiexec [pre...] -n np parmap args...` (NULL-terminated lists). */
+static struct par_test_out mpirun(char *const *env, double timeout_s, const char *const *pre,
+                                  int np, const char *const *args)
+{
+    const char *mpiexec = getenv("PAR_MPIEXEC");
+    if (!mpiexec || !*mpiexec)
+        fail_msg("PAR_MPIEXEC is not set (run through ctest)");
+    char nps[16];
+    snprintf(nps, sizeof nps, "%d", np);
+    char *argv[48];
+    int n = 0;
+    argv[n++] = (char *)mpiexec;
+    for (; pre && *pre && n < 40; pre++)
+        argv[n++] = (char *)*pre;
+    argv[n++] = "-n";
+    argv[n++] = nps;
+    argv[n++] = (char *)par_test_bin("parmap");
+    for (; *args && n < 47; args++)
+        argv[n++] = (char *)*args;
+    argv[n] = NULL;
+    struct par_test_out out;
+    if (par_test_run(argv, env, NULL, timeout_s, &out))
+        fail_msg("could not start %s", mpiexec);
+    return out;
+}
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static void expect_verified_json(struct par_test_out r, int np, const char *what)
+{
+    if (r.status != 0 || r.timed_out)
+        fail_msg("%s on %d ranks: status %d%s, stderr: %s", what, np, r.status,
+                 r.timed_out ? " (timed out)" : "", r.err);
+    /* Only rank 0 prints: exactly one record. */
+    assert_int_equal(par_test_count(r.out, "\"tool\""), 1);
+    cJSON *j = cJSON_Parse(r.out);
+    if (!j)
+        fail_msg("not JSON: %s", r.out);
+    assert_string_equal(cJSON_GetObjectItem(j, "backend")->valuestring, "mpi");
+    assert_string_equal(cJSON_GetObjectItem(j, "kind")->valuestring, "processes");
+    assert_int_equal(cJSON_GetObjectItem(j, "workers")->valueint, np);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "verified")));
+    assert_non_null(strstr(cJSON_GetObjectItem(j, "detail")->valuestring, "ranks="));
+    cJSON_Delete(j);
+    par_test_out_free(&r);
+}
+
+static void every_workload_verifies_on_1_2_and_5_ranks(void **state)
+{
+    (void)state;
+    const int nps[] = { 1, 2, 5 };
+    for (size_t i = 0; i < sizeof nps / sizeof *nps; i++) {
+        int np = nps[i];
+        expect_verified_json(mpirun(NULL, 60, NULL, np,
+                                    ARGS("--json", "--items", "20000", "--reps", "2", "--warmup",
+                                         "0")), np, "map");
+        expect_verified_json(mpirun(NULL, 60, NULL, np,
+                                    ARGS("--json", "-w", "fib", "--n", "20", "--k", "9",
+                                         "--reps", "1", "--warmup", "0")), np, "fib");
+        expect_verified_json(mpirun(NULL, 60, NULL, np,
+                                    ARGS("--json", "-w", "parmap", "--items", "12", "--reps",
+                                         "1", "--warmup", "0")), np, "parmap");
+        expect_verified_json(mpirun(NULL, 60, NULL, np,
+                                    ARGS("--json", "-w", "fibtask", "--n", "24", "--cutoff",
+                                         "12", "--reps", "1", "--warmup", "0")), np, "fibtask");
+    }
+    expect_verified_json(mpirun(NULL, 60, NULL, 5,
+                                ARGS("--json", "--schedule", "dynamic", "--items", "20000",
+                                     "--reps", "2", "--warmup", "1")), 5, "dynamic map");
+    expect_verified_json(mpirun(NULL, 60, NULL, 2,
+                                ARGS("--json", "-w", "fib", "--schedule", "dynamic", "--n", "20",
+                                     "--k", "9", "--chunk", "2", "--reps", "1", "--warmup", "0")),
+                         2, "dynamic fib");
+}
+
+static void the_documented_command_works_without_helper_variables(void **state)
+{
+    (void)state;
+    /* docs/mpi.md: mpirun --allow-run-as-root --oversubscribe -n 5 ./parmap */
+    unsetenv("OMPI_ALLOW_RUN_AS_ROOT");
+    unsetenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM");
+    unsetenv("OMPI_MCA_rmaps_base_oversubscribe");
+    struct par_test_out r =
+        mpirun(NULL, 60, ARGS("--allow-run-as-root", "--oversubscribe"), 5,
+               ARGS("-w", "fib", "--n", "20", "--k", "10", "--reps", "1", "--warmup", "0"));
+    if (r.status != 0)
+        fail_msg("status %d, stderr: %s", r.status, r.err);
+    assert_int_equal(par_test_count(r.out, "verified  yes"), 1);
+    assert_non_null(strstr(r.out, "on mpi (processes), 5 workers"));
+    par_test_out_free(&r);
+    setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
+    setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
+    setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 1);
+}
+
+static void a_rank_that_aborts_ends_the_job_non_zero_within_10_s(void **state)
+{
+    (void)state;
+    char *env[] = { "PAR_TEST_ABORT_RANK=1", NULL };
+    const int nps[] = { 2, 5 };
+    for (size_t i = 0; i < 2; i++) {
+        struct par_test_out r = mpirun(env, 10, NULL, nps[i],
+                                       ARGS("-w", "fib", "--n", "27", "--k", "40", "--reps", "3",
+                                            "--warmup", "0"));
+        if (r.timed_out || r.status == 0)
+            fail_msg("%d ranks: status %d, timed out %d", nps[i], r.status, r.timed_out);
+        assert_int_equal(par_test_count(r.out, "verified  yes"), 0);
+        par_test_out_free(&r);
+    }
+}
+
+static void a_result_failing_on_rank_0_ends_every_rank(void **state)
+{
+    (void)state;
+    char *env[] = { "PAR_TEST_FAULT=mpi:wrong", NULL };
+    struct par_test_out r = mpirun(env, 20, NULL, 3,
+                                   ARGS("--items", "1000", "--reps", "3", "--warmup", "0"));
+    assert_false(r.timed_out);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "parmap: item 500 of 1000"));
+    assert_int_equal(par_test_count(r.out, "verified  NO"), 1);
+    par_test_out_free(&r);
+    /* the same for the task tree */
+    r = mpirun(env, 20, NULL, 2, ARGS("-w", "fibtask", "--n", "22", "--reps", "2", "--warmup", "0"));
+    assert_false(r.timed_out);
+    assert_int_equal(r.status, 1);
+    par_test_out_free(&r);
+}
+
+static void usage_errors_under_mpirun_are_printed_once(void **state)
+{
+    (void)state;
+    struct par_test_out r = mpirun(NULL, 20, NULL, 3, ARGS("--workload", "nope"));
+    assert_false(r.timed_out);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    assert_int_equal(par_test_count(r.err, "parmap: "), 1);
+    assert_non_null(strstr(r.err, "parmap: --workload: unknown workload 'nope'"));
+    par_test_out_free(&r);
+    /* -j is for forked workers; under mpirun the ranks are the workers. */
+    r = mpirun(NULL, 20, NULL, 2, ARGS("-j", "3", "--items", "10"));
+    assert_false(r.timed_out);
+    assert_int_equal(r.status, 1);
+    assert_int_equal(par_test_count(r.err, "parmap: "), 1);
+    assert_non_null(strstr(r.err, "-j 3 does not match the 2 MPI ranks"));
+    par_test_out_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_workload_verifies_on_1_2_and_5_ranks),
+        cmocka_unit_test(the_documented_command_works_without_helper_variables),
+        cmocka_unit_test(a_rank_that_aborts_ends_the_job_non_zero_within_10_s),
+        cmocka_unit_test(a_result_failing_on_rank_0_ends_every_rank),
+        cmocka_unit_test(usage_errors_under_mpirun_are_printed_once),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
