@@ -229,11 +229,7 @@ static intptr_t pool_fib(int workers, size_t capacity, int n)
 static void pool_nested_fib_25_with_a_future_per_call_on_two_workers_is_right(void **state)
 {
     (void)state;
-#ifdef PAR_SANITIZE_thread
-    assert_int_equal(pool_fib(2, 64, 20), 6765);    /* 13,529 futures under TSan */
-#else
     assert_int_equal(pool_fib(2, 64, 25), 75025);   /* 150,049 futures */
-#endif
 }
 
 static void pool_nested_waits_do_not_deadlock_with_one_worker_and_a_tiny_queue(void **state)

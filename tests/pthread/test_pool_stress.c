@@ -1,8 +1,8 @@
 /* Stress: 1,000,000 tasks from 4 producer threads into 3 workers through a
  * queue of 64. Every task runs exactly once: a per-task run counter must
  * end at 1, and the count and checksum of task ids must match.
- * Under TSan (PAR_SANITIZE_thread) the count is 100,000, and PAR_STRESS_TASKS
- * in the environment overrides it in any build. */
+ * About 0.5 s in Debug, 1.5 s under ASan, 4 s under TSan on 2 cores;
+ * PAR_STRESS_TASKS in the environment changes the count (any build). */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdarg.h>
@@ -15,11 +15,7 @@
 #include "error.h"
 #include "pool.h"
 
-#ifdef PAR_SANITIZE_thread
-#define DEFAULT_TASKS 100000
-#else
 #define DEFAULT_TASKS 1000000
-#endif
 #define PRODUCERS 4
 
 struct stress {
