@@ -1,0 +1,386 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "kernels.h"
+
+#define MAX_TIMEOUT_S 86400.0
+
+static int fail(char *msg, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, len, fmt, ap);
+    va_end(ap);
+    return PAR_EINVAL;
+}
+
+/* A whole decimal number in [lo, hi] and nothing else. */
+static int whole(const char *s, long long lo, long long hi, long long *out)
+{
+    if (!s || !*s)
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return -1;
+    errno = 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int whole_opt(const char *name, const char *arg, long long lo, long long hi,
+                     long long *out, char *msg, size_t len)
+{
+    if (whole(arg, lo, hi, out) == 0)
+        return 0;
+    return fail(msg, len, "%s: expected a whole number in %lld..%lld, got '%s'", name, lo, hi,
+                arg);
+}
+
+static int real_opt(const char *name, const char *arg, double lo, double hi, const char *unit,
+                    double *out, char *msg, size_t len)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (unit && *end && strcmp(end, unit) == 0)
+        end += strlen(end);
+    if (errno || end == arg || *end || !(v >= lo && v <= hi))
+        return fail(msg, len, "%s: expected a number in %g..%g%s, got '%s'", name, lo, hi,
+                    unit ? unit : "", arg);
+    *out = v;
+    return 0;
+}
+
+/* Splits a comma-separated list; calls item() on each entry. Empty lists and
+ * empty entries are errors. */
+static int each_item(const char *name, const char *arg, char *msg, size_t len,
+                     int (*item)(void *ctx, const char *s, char *msg, size_t len), void *ctx)
+{
+    if (!*arg)
+        return fail(msg, len, "%s: empty list; give one or more names separated by commas", name);
+    const char *p = arg;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        char one[64];
+        if (n == 0)
+            return fail(msg, len, "%s: empty entry in '%s'", name, arg);
+        if (n >= sizeof one)
+            return fail(msg, len, "%s: entry '%.*s' is too long", name, (int)n, p);
+        memcpy(one, p, n);
+        one[n] = '\0';
+        int rc = item(ctx, one, msg, len);
+        if (rc)
+            return rc;
+        if (!p[n])
+            return 0;
+        p += n + 1;
+    }
+}
+
+static int add_workload(void *ctx, const char *s, char *msg, size_t len)
+{
+    struct par__cli *c = ctx;
+    enum par_workload w;
+    if (par_workload_parse(s, &w))
+        return fail(msg, len, "--workloads: unknown workload '%s'; expected map, fib, parmap "
+                    "or fibtask", s);
+    for (int i = 0; i < c->nworkloads; i++)
+        if (c->workloads[i] == (int)w)
+            return 0;
+    c->workloads[c->nworkloads++] = (int)w;
+    return 0;
+}
+
+static int add_backend(void *ctx, const char *s, char *msg, size_t len)
+{
+    struct par__cli *c = ctx;
+    int be = par__be_parse(s);
+    if (be < 0)
+        return fail(msg, len, "--backends: unknown back end '%s'; expected serial, pthread, "
+                    "gil, omp, proc or mpi", s);
+    for (int i = 0; i < c->nbackends; i++)
+        if (c->backends[i] == be)
+            return 0;
+    c->backends[c->nbackends++] = be;
+    return 0;
+}
+
+static int add_workers(void *ctx, const char *s, char *msg, size_t len)
+{
+    struct par__cli *c = ctx;
+    long long v;
+    if (whole(s, 1, PAR_MAX_WORKERS, &v))
+        return fail(msg, len, "--workers: expected worker counts in 1..%d separated by commas, "
+                    "got '%s'", PAR_MAX_WORKERS, s);
+    int pos = 0;
+    while (pos < c->nworkers && c->workers[pos] < v)
+        pos++;
+    if (pos < c->nworkers && c->workers[pos] == v)
+        return 0;
+    if (c->nworkers == PAR__MAX_WORKER_COUNTS)
+        return fail(msg, len, "--workers: at most %d different counts", PAR__MAX_WORKER_COUNTS);
+    memmove(&c->workers[pos + 1], &c->workers[pos],
+            (size_t)(c->nworkers - pos) * sizeof c->workers[0]);
+    c->workers[pos] = (int)v;
+    c->nworkers++;
+    return 0;
+}
+
+enum {
+    OPT_WORKLOADS = 256, OPT_BACKENDS, OPT_WORKERS, OPT_REPS, OPT_WARMUP, OPT_QUICK, OPT_FULL,
+    OPT_ITEMS, OPT_PARMAP_ITEMS, OPT_N, OPT_K, OPT_CUTOFF, OPT_NO_STORY, OPT_STORY_N,
+    OPT_STORY_ITEMS, OPT_PYTHON, OPT_PYTHON_N, OPT_PYTHON_ITEMS, OPT_PYTHON_DIR, OPT_BASELINE,
+    OPT_THRESHOLD, OPT_TIMEOUT, OPT_OUT, OPT_BINDIR, OPT_MPIRUN
+};
+
+static const struct option long_opts[] = {
+    { "workloads", required_argument, NULL, OPT_WORKLOADS },
+    { "backends", required_argument, NULL, OPT_BACKENDS },
+    { "workers", required_argument, NULL, OPT_WORKERS },
+    { "reps", required_argument, NULL, OPT_REPS },
+    { "warmup", required_argument, NULL, OPT_WARMUP },
+    { "quick", no_argument, NULL, OPT_QUICK },
+    { "full", no_argument, NULL, OPT_FULL },
+    { "items", required_argument, NULL, OPT_ITEMS },
+    { "parmap-items", required_argument, NULL, OPT_PARMAP_ITEMS },
+    { "n", required_argument, NULL, OPT_N },
+    { "k", required_argument, NULL, OPT_K },
+    { "cutoff", required_argument, NULL, OPT_CUTOFF },
+    { "no-story", no_argument, NULL, OPT_NO_STORY },
+    { "story-n", required_argument, NULL, OPT_STORY_N },
+    { "story-items", required_argument, NULL, OPT_STORY_ITEMS },
+    { "python", no_argument, NULL, OPT_PYTHON },
+    { "python-n", required_argument, NULL, OPT_PYTHON_N },
+    { "python-items", required_argument, NULL, OPT_PYTHON_ITEMS },
+    { "python-dir", required_argument, NULL, OPT_PYTHON_DIR },
+    { "baseline", required_argument, NULL, OPT_BASELINE },
+    { "threshold", required_argument, NULL, OPT_THRESHOLD },
+    { "timeout", required_argument, NULL, OPT_TIMEOUT },
+    { "out", required_argument, NULL, OPT_OUT },
+    { "bin-dir", required_argument, NULL, OPT_BINDIR },
+    { "mpirun", required_argument, NULL, OPT_MPIRUN },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 }
+};
+
+static const char *opt_name(int val)
+{
+    for (const struct option *o = long_opts; o->name; o++)
+        if (o->val == val)
+            return o->name;
+    return "?";
+}
+
+/* The largest list a child accepts for --items (it checks memory itself;
+ * this only keeps the number sane). */
+#define MAX_ITEMS 4000000000LL
+
+int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t len)
+{
+    memset(c, 0, sizeof *c);
+    c->reps = c->warmup = -1;
+    c->story = 1;
+    c->story_n = 35;
+    c->story_items = 999999;
+    c->threshold = 0.10;
+    c->timeout_s = 60.0;
+    int quick = 0;
+
+    long long v;
+    int opt, rc;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":hV", long_opts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_WORKLOADS:
+            c->nworkloads = 0;
+            if ((rc = each_item("--workloads", optarg, msg, len, add_workload, c)))
+                return rc;
+            break;
+        case OPT_BACKENDS:
+            c->nbackends = 0;
+            if ((rc = each_item("--backends", optarg, msg, len, add_backend, c)))
+                return rc;
+            break;
+        case OPT_WORKERS:
+            c->nworkers = 0;
+            if (!*optarg)
+                return fail(msg, len, "--workers: empty list; give counts in 1..%d separated "
+                            "by commas", PAR_MAX_WORKERS);
+            if ((rc = each_item("--workers", optarg, msg, len, add_workers, c)))
+                return rc;
+            break;
+        case OPT_REPS:
+            if ((rc = whole_opt("--reps", optarg, 1, PAR_MAX_REPS, &v, msg, len)))
+                return rc;
+            c->reps = (int)v;
+            break;
+        case OPT_WARMUP:
+            if ((rc = whole_opt("--warmup", optarg, 0, PAR_MAX_WARMUP, &v, msg, len)))
+                return rc;
+            c->warmup = (int)v;
+            break;
+        case OPT_QUICK:
+        case OPT_FULL:
+            if ((opt == OPT_QUICK && c->full) || (opt == OPT_FULL && quick))
+                return fail(msg, len, "--quick and --full: choose one");
+            quick = opt == OPT_QUICK;
+            c->full = opt == OPT_FULL;
+            break;
+        case OPT_ITEMS:
+        case OPT_PARMAP_ITEMS:
+        case OPT_STORY_ITEMS:
+        case OPT_PYTHON_ITEMS: {
+            char name[40];
+            snprintf(name, sizeof name, "--%s", opt_name(opt));
+            long long hi = opt == OPT_PARMAP_ITEMS ? PAR_MAX_K : MAX_ITEMS;
+            if ((rc = whole_opt(name, optarg, 1, hi, &v, msg, len)))
+                return rc;
+            size_t *dst = opt == OPT_ITEMS ? &c->items : opt == OPT_PARMAP_ITEMS
+                        ? &c->parmap_items : opt == OPT_STORY_ITEMS ? &c->story_items
+                        : &c->python_items;
+            *dst = (size_t)v;
+            break;
+        }
+        case OPT_N:
+        case OPT_CUTOFF:
+        case OPT_STORY_N:
+        case OPT_PYTHON_N: {
+            char name[40];
+            snprintf(name, sizeof name, "--%s", opt_name(opt));
+            if ((rc = whole_opt(name, optarg, 1, PAR_FIB_MAX_N, &v, msg, len)))
+                return rc;
+            int *dst = opt == OPT_N ? &c->n : opt == OPT_CUTOFF ? &c->cutoff
+                     : opt == OPT_STORY_N ? &c->story_n : &c->python_n;
+            *dst = (int)v;
+            break;
+        }
+        case OPT_K:
+            if ((rc = whole_opt("--k", optarg, 1, PAR_MAX_K, &v, msg, len)))
+                return rc;
+            c->k = (int)v;
+            break;
+        case OPT_NO_STORY:
+            c->story = 0;
+            break;
+        case OPT_PYTHON:
+            c->python = 1;
+            break;
+        case OPT_PYTHON_DIR:
+            c->python_dir = optarg;
+            break;
+        case OPT_BASELINE:
+            if (!*optarg)
+                return fail(msg, len, "--baseline: expected the path of a results.json");
+            c->baseline = optarg;
+            break;
+        case OPT_THRESHOLD: {
+            double pct;
+            if ((rc = real_opt("--threshold", optarg, 0, 1000, "%", &pct, msg, len)))
+                return rc;
+            c->threshold = pct / 100.0;
+            break;
+        }
+        case OPT_TIMEOUT:
+            if ((rc = real_opt("--timeout", optarg, 0.1, MAX_TIMEOUT_S, " s", &c->timeout_s, msg,
+                               len)))
+                return rc;
+            break;
+        case OPT_OUT:
+            if (!*optarg)
+                return fail(msg, len, "--out: expected a folder name");
+            c->out = optarg;
+            break;
+        case OPT_BINDIR:
+            if (!*optarg)
+                return fail(msg, len, "--bin-dir: expected the folder holding poolmap");
+            c->bindir = optarg;
+            break;
+        case OPT_MPIRUN:
+            if (!*optarg)
+                return fail(msg, len, "--mpirun: expected the path of mpirun");
+            c->mpirun = optarg;
+            break;
+        case 'h':
+            c->show_help = 1;
+            break;
+        case 'V':
+            c->show_version = 1;
+            break;
+        case ':':
+            if (optopt >= 256)
+                return fail(msg, len, "--%s needs a value (see --help)", opt_name(optopt));
+            return fail(msg, len, "%s needs a value (see --help)", argv[optind - 1]);
+        default:
+            if (optopt && optopt < 256)
+                return fail(msg, len, "unknown option '-%c' (see --help)", optopt);
+            return fail(msg, len, "unknown option '%s' (see --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return fail(msg, len, "unexpected argument '%s' (options only; see --help)",
+                    argv[optind]);
+    return 0;
+}
+
+void par__cli_usage(void *stream)
+{
+    FILE *f = stream;
+    fprintf(f,
+"usage: parcompare [options]\n"
+"\n"
+"Runs workloads x back ends x worker counts as child processes of poolmap and\n"
+"parmap (MPI through mpirun), checks that every result verified, prints one\n"
+"table per workload and writes results.json, results.csv, report.md and plots.\n"
+"\n"
+"What to run\n"
+"      --workloads LIST   map,fib,parmap,fibtask (default: all four)\n"
+"      --backends LIST    serial,pthread,gil,omp,proc,mpi (default: every one built;\n"
+"                         serial always runs once per workload as the reference)\n"
+"      --workers LIST     worker counts, e.g. 1,2,4 (default: 1..cores and 2*cores)\n"
+"      --quick            small sizes, 3 repetitions: the whole matrix in about two\n"
+"                         minutes on 2 cores (the default)\n"
+"      --full             the programs' default sizes, 5 repetitions\n"
+"      --reps R           timed repetitions per point, 1..%d\n"
+"      --warmup W         untimed warm-up runs per point, 0..%d (default 1)\n"
+"      --items N          map: items          --parmap-items N  parmap: list length\n"
+"      --n N              fib and fibtask: n  --k K             fib: calls\n"
+"      --cutoff C         fibtask: serial below this n\n"
+"\n"
+"The cheatsheet and Python\n"
+"      --no-story         skip the points at the cheatsheet's own sizes\n"
+"      --story-n N        fib argument of those points (default 35, as printed)\n"
+"      --story-items N    map items of those points (default 999999, as printed)\n"
+"      --python           also time our Python 3 ports (bench/python) with python3\n"
+"      --python-n N       their fib argument (quick 30, full 35)\n"
+"      --python-items N   their map items (default 999999)\n"
+"      --python-dir DIR   where the ports are (default: the source tree's bench/python)\n"
+"\n"
+"Comparing and running\n"
+"      --baseline FILE    compare with an earlier results.json\n"
+"      --threshold PCT    slower than the baseline by more than PCT %% and beyond the\n"
+"                         noise (3 x the summed MADs) is a regression (default 10)\n"
+"      --timeout S        seconds per child before it is killed (default 60)\n"
+"      --out DIR          output folder (default: a new results/<date-time>)\n"
+"      --bin-dir DIR      where poolmap and parmap are (default: beside parcompare)\n"
+"      --mpirun PATH      the MPI launcher (default: mpirun on PATH)\n"
+"  -h, --help             this text\n"
+"  -V, --version          version\n"
+"\n"
+"Exit status: 0 every point verified (and no regression); 1 a point failed,\n"
+"crashed, timed out or did not verify, or --baseline found a regression;\n"
+"2 usage error.\n",
+            PAR_MAX_REPS, PAR_MAX_WARMUP);
+}

@@ -1,0 +1,48 @@
+/* parcompare's own command line. Parsing never exits and never prints: it
+ * returns PAR_EINVAL with one line naming the option and what it accepts;
+ * main prints it and exits 2. */
+#ifndef PAR_CMP_CLI_H
+#define PAR_CMP_CLI_H
+
+#include <stddef.h>
+
+#include "matrix.h"
+#include "options.h"
+
+#define PAR__MAX_WORKER_COUNTS 64
+
+struct par__cli {
+    int full;                               /* --full (else --quick) */
+    int workloads[PAR_W_COUNT_];            /* in the order given, no repeats */
+    int nworkloads;                         /* 0: all four */
+    int backends[PAR__BE_COUNT];
+    int nbackends;                          /* 0: every one built */
+    int workers[PAR__MAX_WORKER_COUNTS];    /* ascending, no repeats */
+    int nworkers;                           /* 0: 1..cores and 2*cores */
+    int reps, warmup;                       /* -1: the mode's default */
+    size_t items, parmap_items;             /* 0: the mode's sizes */
+    int n, k, cutoff;                       /* 0: the mode's sizes */
+    int story;                              /* 0 after --no-story */
+    int story_n;                            /* fib argument of the story (35) */
+    size_t story_items;                     /* map items of the story (999,999) */
+    int python;                             /* --python */
+    int python_n;                           /* 0: the mode's */
+    size_t python_items;                    /* 0: the mode's */
+    const char *python_dir;                 /* NULL: the source tree's bench/python */
+    const char *baseline;                   /* NULL: no comparison */
+    double threshold;                       /* fraction: 0.10 = 10 % slower */
+    double timeout_s;                       /* per child */
+    const char *out;                        /* NULL: results/<timestamp> */
+    const char *bindir;                     /* NULL: next to parcompare */
+    const char *mpirun;                     /* NULL: PATH */
+    int show_help, show_version;
+};
+
+/* Fills defaults, then parses argv. Strings in *c point into argv. Returns 0
+ * or PAR_EINVAL with a one-line message in msg. Thread-unsafe (getopt). */
+int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t len);
+
+/* The --help text. */
+void par__cli_usage(void *stream);
+
+#endif

@@ -1,0 +1,394 @@
+#include "files.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "records.h"
+#include "run.h"
+#include "story.h"
+
+#ifndef PAR_VERSION
+#define PAR_VERSION "0"
+#endif
+
+/* mkdir -p */
+static int make_dirs(const char *path, char *msg, size_t msglen, const char *opt)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+        snprintf(msg, msglen, "%s: the path is too long", opt);
+        return -1;
+    }
+    for (char *p = buf + 1; ; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+                snprintf(msg, msglen, "%s: cannot create folder '%s': %s", opt, buf,
+                         strerror(errno));
+                return -1;
+            }
+            *p = c;
+            if (!c)
+                break;
+        }
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(msg, msglen, "%s: '%s' is not a folder", opt, path);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_writable(const char *dir, const char *opt, char *msg, size_t msglen)
+{
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/.parcompare-write-test", dir);
+    FILE *f = fopen(probe, "w");
+    if (!f) {
+        snprintf(msg, msglen, "%s: cannot write in '%s': %s", opt, dir, strerror(errno));
+        return -1;
+    }
+    fclose(f);
+    unlink(probe);
+    return 0;
+}
+
+int par__out_prepare(const char *given, char *dir, size_t len, char *msg, size_t msglen)
+{
+    if (given) {
+        snprintf(dir, len, "%s", given);
+        size_t n = strlen(dir);
+        while (n > 1 && dir[n - 1] == '/')
+            dir[--n] = '\0';
+        if (make_dirs(dir, msg, msglen, "--out"))
+            return -1;
+        return check_writable(dir, "--out", msg, msglen);
+    }
+    if (make_dirs("results", msg, msglen, "results folder"))
+        return -1;
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    for (int i = 1; i < 100; i++) {
+        if (i == 1)
+            snprintf(dir, len, "results/%s", stamp);
+        else
+            snprintf(dir, len, "results/%s-%d", stamp, i);
+        if (mkdir(dir, 0777) == 0)
+            return check_writable(dir, "results folder", msg, msglen);
+        if (errno != EEXIST) {
+            snprintf(msg, msglen, "cannot create '%s': %s (give --out DIR)", dir,
+                     strerror(errno));
+            return -1;
+        }
+    }
+    snprintf(msg, msglen, "cannot find a free name under results/ (give --out DIR)");
+    return -1;
+}
+
+const char *par__sets_text(int sets, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s%s%s%s%s",
+             sets & PAR__SET_MATRIX ? "matrix" : "",
+             (sets & PAR__SET_MATRIX) && (sets & (PAR__SET_STORY | PAR__SET_PYTHON)) ? "+" : "",
+             sets & PAR__SET_STORY ? "story" : "",
+             (sets & PAR__SET_STORY) && (sets & PAR__SET_PYTHON) ? "+" : "",
+             sets & PAR__SET_PYTHON ? "python" : "");
+    return buf;
+}
+
+static void add_num_or_null(cJSON *o, const char *key, double v)
+{
+    if (isnan(v) || isinf(v))
+        cJSON_AddNullToObject(o, key);
+    else
+        cJSON_AddNumberToObject(o, key, v);
+}
+
+static void add_str_or_null(cJSON *o, const char *key, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+cJSON *par__env_json(const struct par__matrix *m, const struct par__tools *t)
+{
+    cJSON *env = NULL;
+    for (size_t i = 0; i < m->n && !env; i++)
+        if (m->pts[i].env)
+            env = cJSON_Duplicate(m->pts[i].env, 1);
+    if (!env)
+        env = cJSON_CreateObject();
+    if (!env)
+        return NULL;
+    /* poolmap knows OpenMP, parmap knows MPI: take what is missing from any
+     * child that reported it. */
+    static const char *const fill[] = { "openmp", "mpi" };
+    for (size_t k = 0; k < 2; k++) {
+        if (*par__json_str(env, fill[k], ""))
+            continue;
+        for (size_t i = 0; i < m->n; i++) {
+            const char *v = m->pts[i].env ? par__json_str(m->pts[i].env, fill[k], "") : "";
+            if (*v) {
+                cJSON_DeleteItemFromObjectCaseSensitive(env, fill[k]);
+                cJSON_AddStringToObject(env, fill[k], v);
+                break;
+            }
+        }
+    }
+    cJSON *bind = cJSON_AddObjectToObject(env, "binding");
+    static const char *const vars[] = { "OMP_PROC_BIND", "OMP_PLACES", "GOMP_CPU_AFFINITY",
+                                        "KMP_AFFINITY", "OMP_WAIT_POLICY", "OMP_DYNAMIC" };
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        add_str_or_null(bind, vars[i], getenv(vars[i]));
+    cJSON_AddStringToObject(bind, "mpirun_flags", t->mpirun[0] ? par__mpirun_flags(t) : "");
+    cJSON *tools = cJSON_AddObjectToObject(env, "tools");
+    cJSON_AddStringToObject(tools, "bin_dir", t->bindir);
+    cJSON_AddStringToObject(tools, "mpirun", t->mpirun_version);
+    cJSON_AddStringToObject(tools, "python", t->python_version);
+    cJSON_AddStringToObject(tools, "gnuplot", t->gnuplot_version);
+    return env;
+}
+
+static cJSON *record_json(const struct par__point *p)
+{
+    cJSON *r = p->result ? cJSON_Duplicate(p->result, 1) : cJSON_CreateObject();
+    if (!r)
+        return NULL;
+    char sets[40];
+    if (!p->result) {
+        /* What was asked for, so that the record still says what it was. */
+        cJSON_AddStringToObject(r, "workload", par_workload_name(p->workload));
+        cJSON_AddStringToObject(r, "backend", par__be_name(p->backend));
+        cJSON_AddStringToObject(r, "kind", par__be_kind(p->backend));
+        cJSON_AddNumberToObject(r, "workers", p->workers);
+        cJSON *params = cJSON_AddObjectToObject(r, "params");
+        if (p->sizes.items)
+            cJSON_AddNumberToObject(params, "items", (double)p->sizes.items);
+        if (p->sizes.n)
+            cJSON_AddNumberToObject(params, "n", p->sizes.n);
+        if (p->sizes.k)
+            cJSON_AddNumberToObject(params, "k", p->sizes.k);
+        if (p->sizes.cutoff)
+            cJSON_AddNumberToObject(params, "cutoff", p->sizes.cutoff);
+        cJSON_AddNumberToObject(r, "reps", p->reps);
+        cJSON_AddNumberToObject(r, "warmup", p->warmup);
+        cJSON_AddNullToObject(r, "median_s");
+        cJSON_AddNullToObject(r, "mad_s");
+        cJSON_AddBoolToObject(r, "verified", 0);
+    }
+    cJSON_AddStringToObject(r, "set", par__sets_text(p->sets, sets, sizeof sets));
+    cJSON_AddStringToObject(r, "status", par__status_name(p->status));
+    add_str_or_null(r, "why", p->status == PAR__ST_OK ? NULL : p->why);
+    cJSON_AddStringToObject(r, "command", p->command);
+    cJSON_AddNumberToObject(r, "wall_s", p->wall_s);
+    cJSON_AddNumberToObject(r, "exit_code", p->exit_code);
+    add_num_or_null(r, "speedup", p->speedup);
+    add_num_or_null(r, "efficiency", p->efficiency);
+    add_num_or_null(r, "karp_flatt", p->karp_flatt);
+    cJSON_AddBoolToObject(r, "fastest", p->fastest);
+    if (p->has_base) {
+        cJSON *b = cJSON_AddObjectToObject(r, "baseline");
+        cJSON_AddNumberToObject(b, "median_s", p->base_median);
+        cJSON_AddNumberToObject(b, "mad_s", p->base_mad);
+        cJSON_AddNumberToObject(b, "change", p->change);
+        cJSON_AddBoolToObject(b, "regression", p->regression);
+    }
+    return r;
+}
+
+FILE *par__open_out(const char *dir, const char *name, char *msg, size_t msglen)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        snprintf(msg, msglen, "cannot write %.3000s: %s", path, strerror(errno));
+    return f;
+}
+
+int par__close_out(FILE *f, const char *dir, const char *name, char *msg, size_t msglen)
+{
+    int bad = ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad)
+        snprintf(msg, msglen, "cannot write %.3000s/%s: %s", dir, name, strerror(errno));
+    return bad ? -1 : 0;
+}
+
+static int write_text(const char *dir, const char *name, const char *text, char *msg,
+                      size_t msglen)
+{
+    FILE *f = par__open_out(dir, name, msg, msglen);
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return par__close_out(f, dir, name, msg, msglen);
+}
+
+static int write_json(const char *dir, const struct par__matrix *m,
+                      const struct par__summary *s, char *msg, size_t msglen)
+{
+    const struct par__plan *pl = s->plan;
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        goto oom;
+    cJSON_AddStringToObject(root, "tool", "parcompare");
+    cJSON_AddStringToObject(root, "version", PAR_VERSION);
+    cJSON_AddNumberToObject(root, "schema", 1);
+    cJSON_AddStringToObject(root, "command", s->command);
+    cJSON_AddStringToObject(root, "started", s->started);
+    cJSON_AddNumberToObject(root, "wall_s", s->wall_s);
+    cJSON_AddNumberToObject(root, "exit_status", s->exit_status);
+    cJSON_AddStringToObject(root, "mode", pl->full ? "full" : "quick");
+    cJSON_AddNumberToObject(root, "cores", pl->cores);
+    cJSON_AddNumberToObject(root, "reps", pl->reps);
+    cJSON_AddNumberToObject(root, "warmup", pl->warmup);
+    cJSON *workers = cJSON_CreateIntArray(pl->workers, pl->nworkers);
+    cJSON_AddItemToObject(root, "workers", workers);
+    cJSON *env = par__env_json(m, s->tools);
+    if (env)
+        cJSON_AddItemToObject(root, "env", env);
+    cJSON *skipped = cJSON_AddArrayToObject(root, "skipped");
+    for (int i = 0; i < pl->nskipped; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "backend", par__be_name(pl->skipped[i]));
+        cJSON_AddStringToObject(o, "why", s->tools->why[pl->skipped[i]]);
+        cJSON_AddItemToArray(skipped, o);
+    }
+    cJSON *records = cJSON_AddArrayToObject(root, "records");
+    for (size_t i = 0; i < m->n; i++) {
+        cJSON *r = record_json(&m->pts[i]);
+        if (!r)
+            goto oom;
+        cJSON_AddItemToArray(records, r);
+    }
+    if (s->story_ran) {
+        cJSON *story = par__story_json(m, s->story_n, s->story_items, pl->cores);
+        if (story)
+            cJSON_AddItemToObject(root, "story", story);
+    }
+    cJSON *py = par__python_json(s->python, m);
+    if (py)
+        cJSON_AddItemToObject(root, "python", py);
+    if (s->baseline) {
+        cJSON *b = cJSON_AddObjectToObject(root, "baseline");
+        cJSON_AddStringToObject(b, "file", s->baseline);
+        cJSON_AddNumberToObject(b, "threshold", s->threshold);
+        cJSON_AddNumberToObject(b, "noise_mads", 3.0);
+        cJSON_AddNumberToObject(b, "matched", s->matched);
+        cJSON_AddNumberToObject(b, "regressions", s->regressions);
+    }
+    cJSON *plots = cJSON_AddArrayToObject(root, "plots");
+    for (int i = 0; i < s->nplots; i++)
+        cJSON_AddItemToArray(plots, cJSON_CreateString(s->plots[i]));
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        goto oom_nofree;
+    size_t n = strlen(text);
+    char *withnl = realloc(text, n + 2);
+    if (!withnl) {
+        free(text);
+        goto oom_nofree;
+    }
+    withnl[n] = '\n';
+    withnl[n + 1] = '\0';
+    int rc = write_text(dir, "results.json", withnl, msg, msglen);
+    free(withnl);
+    return rc;
+oom:
+    cJSON_Delete(root);
+oom_nofree:
+    snprintf(msg, msglen, "out of memory writing results.json");
+    return -1;
+}
+
+/* A CSV field: quoted when it holds a comma, quote or newline. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_num(FILE *f, double v, const char *fmt)
+{
+    fputc(',', f);
+    if (!isnan(v) && !isinf(v))
+        fprintf(f, fmt, v);
+}
+
+#define CSV_HEADER "set,workload,backend,kind,workers,items,n,k,cutoff,reps,warmup," \
+    "median_s,mad_s,min_s,max_s,mean_s,stddev_s,speedup,efficiency,karp_flatt,fastest," \
+    "checksum,verified,status,error,wall_s,baseline_median_s,change,regression\n"
+
+static int write_csv(const char *dir, const struct par__matrix *m, char *msg, size_t msglen)
+{
+    FILE *f = par__open_out(dir, "results.csv", msg, msglen);
+    if (!f)
+        return -1;
+    fputs(CSV_HEADER, f);
+    for (size_t i = 0; i < m->n; i++) {
+        const struct par__point *p = &m->pts[i];
+        const cJSON *r = p->result;
+        const cJSON *params = r ? cJSON_GetObjectItemCaseSensitive(r, "params") : NULL;
+        char sets[40];
+        fprintf(f, "%s,%s,%s,%s,%d", par__sets_text(p->sets, sets, sizeof sets),
+                par_workload_name(p->workload), par__be_name(p->backend),
+                par__be_kind(p->backend), p->workers);
+        static const char *const keys[] = { "items", "n", "k", "cutoff" };
+        const double asked[] = { (double)p->sizes.items, p->sizes.n, p->sizes.k,
+                                 p->sizes.cutoff };
+        for (int k = 0; k < 4; k++) {
+            double v = params ? par__json_num(params, keys[k]) : (asked[k] ? asked[k] : NAN);
+            csv_num(f, v, "%.0f");
+        }
+        fprintf(f, ",%d,%d", p->reps, p->warmup);
+        static const char *const stats[] = { "median_s", "mad_s", "min_s", "max_s", "mean_s",
+                                             "stddev_s" };
+        for (int k = 0; k < 6; k++)
+            csv_num(f, r && p->status == PAR__ST_OK ? par__json_num(r, stats[k]) : NAN, "%.9f");
+        csv_num(f, p->speedup, "%.4f");
+        csv_num(f, p->efficiency, "%.4f");
+        csv_num(f, p->karp_flatt, "%.4f");
+        fprintf(f, ",%s,%s,%s,%s,", p->fastest ? "true" : "false",
+                r ? par__json_str(r, "checksum", "") : "",
+                r && par__json_bool(r, "verified") == 1 ? "true" : "false",
+                par__status_name(p->status));
+        csv_field(f, p->status == PAR__ST_OK ? "" : p->why);
+        csv_num(f, p->wall_s, "%.3f");
+        csv_num(f, p->has_base ? p->base_median : NAN, "%.9f");
+        csv_num(f, p->has_base ? p->change : NAN, "%.4f");
+        fprintf(f, ",%s\n", p->has_base ? (p->regression ? "true" : "false") : "");
+    }
+    return par__close_out(f, dir, "results.csv", msg, msglen);
+}
+
+int par__write_results(const char *dir, const struct par__matrix *m,
+                       const struct par__summary *s, char *msg, size_t msglen)
+{
+    if (write_json(dir, m, s, msg, msglen))
+        return -1;
+    return write_csv(dir, m, msg, msglen);
+}

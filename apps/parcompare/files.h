@@ -1,0 +1,63 @@
+/* The output folder and the machine-readable files in it: results.json
+ * (every record, the environment, the story, the Python comparison, the
+ * baseline verdicts) and results.csv (one row per point). */
+#ifndef PAR_CMP_FILES_H
+#define PAR_CMP_FILES_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <cJSON.h>
+
+#include "matrix.h"
+#include "plan.h"
+#include "python.h"
+#include "tools.h"
+
+/* What one run of parcompare was, for the files and the report. */
+struct par__summary {
+    const char *command;          /* parcompare's own command line */
+    char started[32];             /* UTC, ISO 8601 */
+    double wall_s;
+    int exit_status;
+    const struct par__plan *plan;
+    const struct par__tools *tools;
+    const struct par__pyrun *python;
+    int story_ran;
+    int story_n;
+    size_t story_items;
+    const char *baseline;         /* path, or NULL */
+    double threshold;
+    int matched, regressions;
+    char plots[8][64];            /* PNG file names written, in the folder */
+    int nplots;
+    char why_no_plots[256];       /* when none were drawn */
+};
+
+/* Makes the output folder: `given` (created with its parents when missing),
+ * or a new results/<YYYYmmdd-HHMMSS> under the current folder. Checks that a
+ * file can be written there. Returns 0 with the folder in dir, or -1 with a
+ * one-line message. */
+int par__out_prepare(const char *given, char *dir, size_t len, char *msg, size_t msglen);
+
+/* The environment: the children's (host, cores, CPU, compiler, flags, OpenMP
+ * and MPI versions) plus binding settings and tool versions. Owned by the
+ * caller. */
+cJSON *par__env_json(const struct par__matrix *m, const struct par__tools *t);
+
+/* Opens dir/name for writing; NULL with a one-line message on failure. */
+FILE *par__open_out(const char *dir, const char *name, char *msg, size_t msglen);
+
+/* Closes a file from par__open_out; -1 with a message when the data did not
+ * reach it. */
+int par__close_out(FILE *f, const char *dir, const char *name, char *msg, size_t msglen);
+
+/* Writes dir/results.json and dir/results.csv. Returns 0, or -1 with a
+ * one-line message. */
+int par__write_results(const char *dir, const struct par__matrix *m,
+                       const struct par__summary *s, char *msg, size_t msglen);
+
+/* Comma-separated names of a point's sets ("matrix", "story+python"). */
+const char *par__sets_text(int sets, char *buf, size_t len);
+
+#endif

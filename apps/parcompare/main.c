@@ -1,0 +1,234 @@
+/* parcompare — the side-by-side comparison: workloads x back ends x worker
+ * counts, each point a child process of poolmap or parmap (MPI through
+ * mpirun), every result verified, one table per workload, and the files in
+ * an output folder: results.json, results.csv, report.md and the plots.
+ *
+ *   parcompare                       # --quick: the whole matrix in ~2 min
+ *   parcompare --full --python       # default sizes, beside Python 3
+ *   parcompare --baseline results/OLD/results.json
+ *
+ * One process, one thread: points run one after another so that they do not
+ * disturb each other's timing. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "baseline.h"
+#include "child.h"
+#include "cli.h"
+#include "clock.h"
+#include "files.h"
+#include "plan.h"
+#include "plot.h"
+#include "progress.h"
+#include "python.h"
+#include "report.h"
+#include "run.h"
+#include "story.h"
+#include "table.h"
+#include "tools.h"
+
+#ifndef PAR_VERSION
+#define PAR_VERSION "0"
+#endif
+#ifndef PAR_PYTHON_DIR
+#define PAR_PYTHON_DIR "bench/python"
+#endif
+
+/* Plots are quick; gnuplot gets this long at most. */
+#define PLOT_TIMEOUT_S 60.0
+
+static void join_argv(int argc, char **argv, char *buf, size_t len)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < argc && off + 1 < len; i++) {
+        int w = snprintf(buf + off, len - off, "%s%s", i ? " " : "", argv[i]);
+        if (w < 0)
+            break;
+        off += (size_t)w;
+    }
+}
+
+static void outcome_text(const struct par__point *p, char *buf, size_t len)
+{
+    if (p->status == PAR__ST_OK)
+        snprintf(buf, len, "%.4g ms ± %.2g  ok", p->median * 1e3, p->mad * 1e3);
+    else
+        snprintf(buf, len, "FAILED (%s): %s", par__status_name(p->status), p->why);
+}
+
+static int run_all(struct par__matrix *m, const struct par__tools *t, double timeout_s,
+                   struct par__progress *pg)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        struct par__point *p = &m->pts[i];
+        char label[64], out[400];
+        par__point_label(p, label, sizeof label);
+        par__progress_start(pg, label);
+        if (par__run_point(p, t, timeout_s))
+            return -1;
+        outcome_text(p, out, sizeof out);
+        par__progress_done(pg, label, out, p->status != PAR__ST_OK);
+    }
+    return 0;
+}
+
+static void print_footer(const char *dir, const struct par__matrix *m,
+                         const struct par__summary *s, size_t failures)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        const struct par__point *p = &m->pts[i];
+        if (p->regression)
+            printf("REGRESSION %s %s -j %d: %.4g ms now vs %.4g ms in the baseline (%+.1f%%)\n",
+                   par_workload_name(p->workload), par__be_name(p->backend), p->workers,
+                   p->median * 1e3, p->base_median * 1e3, p->change * 100);
+    }
+    if (s->baseline)
+        printf("baseline: %d regression%s among %d matched points (threshold %.0f%%)\n",
+               s->regressions, s->regressions == 1 ? "" : "s", s->matched, s->threshold * 100);
+    if (failures)
+        printf("%zu of %zu points FAILED (see report.md, Failures)\n", failures, m->n);
+    else
+        printf("all %zu points verified\n", m->n);
+    printf("report:  %s/report.md\n", dir);
+    if (s->nplots) {
+        printf("plots:  ");
+        for (int i = 0; i < s->nplots; i++)
+            printf(" %s/%s", dir, s->plots[i]);
+        printf("\n");
+    }
+    printf("data:    %s/results.json  %s/results.csv\n", dir, dir);
+    printf("finished in %.0f s\n", s->wall_s);
+}
+
+int main(int argc, char **argv)
+{
+    struct par__cli c;
+    char msg[1024];
+    if (par__cli_parse(&c, argc, argv, msg, sizeof msg)) {
+        fprintf(stderr, "parcompare: %s\n", msg);
+        return 2;
+    }
+    if (c.show_help) {
+        par__cli_usage(stdout);
+        return 0;
+    }
+    if (c.show_version) {
+        printf("parcompare %s\n", PAR_VERSION);
+        return 0;
+    }
+    double t0 = par_now_s();
+    struct par__summary s;
+    memset(&s, 0, sizeof s);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(s.started, sizeof s.started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    static char command[4096];
+    join_argv(argc, argv, command, sizeof command);
+    s.command = command;
+
+    /* Everything that can be wrong with the request is checked before the
+     * first point runs. */
+    cJSON *base = NULL;
+    if (c.baseline && !(base = par__baseline_load(c.baseline, msg, sizeof msg))) {
+        fprintf(stderr, "parcompare: %s\n", msg);
+        return 2;
+    }
+    char bindir[PAR__PATH_LEN];
+    if (c.bindir)
+        snprintf(bindir, sizeof bindir, "%s", c.bindir);
+    else
+        par__default_bindir(bindir, sizeof bindir);
+    static struct par__tools tools;
+    if (par__tools_probe(&tools, bindir, c.mpirun, c.python, msg, sizeof msg)) {
+        fprintf(stderr, "parcompare: %s\n", msg);
+        cJSON_Delete(base);
+        return 2;
+    }
+    struct par__plan plan;
+    par__plan_make(&plan, &c, &tools, par_cores());
+    static char dir[4096];
+    if (par__out_prepare(c.out, dir, sizeof dir, msg, sizeof msg)) {
+        fprintf(stderr, "parcompare: %s\n", msg);
+        cJSON_Delete(base);
+        return 2;
+    }
+
+    struct par__matrix m = { 0 };
+    struct par__pyrun py;
+    par__python_init(&py, c.python, c.full, c.python_n, c.python_items);
+    const char *pydir = c.python_dir ? c.python_dir : PAR_PYTHON_DIR;
+    int py_ready = par__python_ready(&py, &tools, pydir);
+    int rc = par__plan_matrix(&plan, &m);
+    if (!rc && c.story)
+        rc = par__story_plan(&m, &tools, c.story_n, c.story_items, plan.reps, plan.warmup,
+                             PAR__SET_STORY);
+    if (!rc && py_ready)
+        rc = par__story_plan(&m, &tools, py.n, py.items, plan.reps, plan.warmup,
+                             PAR__SET_PYTHON);
+    if (rc) {
+        fprintf(stderr, "parcompare: out of memory planning the points\n");
+        par__matrix_free(&m);
+        cJSON_Delete(base);
+        return 1;
+    }
+
+    struct par__progress pg;
+    par__progress_init(&pg, m.n + (py_ready ? PAR__PY_SCRIPTS : 0));
+    for (int i = 0; i < plan.nskipped; i++)
+        par__progress_note(&pg, "parcompare: skipping %s: %s", par__be_name(plan.skipped[i]),
+                           tools.why[plan.skipped[i]]);
+    if (c.python && !py_ready)
+        par__progress_note(&pg, "parcompare: skipping --python: %s", py.why_not);
+    par__progress_note(&pg, "parcompare: %zu points (%s mode, %d repetition%s each) -> %s",
+                       m.n, plan.full ? "full" : "quick", plan.reps, plan.reps == 1 ? "" : "s",
+                       dir);
+    par__child_interrupts();
+    if (run_all(&m, &tools, c.timeout_s, &pg)) {
+        par__progress_end(&pg);
+        fprintf(stderr, "parcompare: out of memory running the points\n");
+        par__matrix_free(&m);
+        cJSON_Delete(base);
+        return 1;
+    }
+    par__python_run(&py, &tools, pydir, c.timeout_s, &pg);
+    par__progress_end(&pg);
+
+    par__table_derive(&m, plan.cores);
+    s.plan = &plan;
+    s.tools = &tools;
+    s.python = &py;
+    s.story_ran = c.story;
+    s.story_n = c.story_n;
+    s.story_items = c.story_items;
+    s.threshold = c.threshold;
+    if (base) {
+        s.baseline = c.baseline;
+        s.regressions = par__baseline_apply(&m, base, c.threshold, &s.matched);
+        cJSON_Delete(base);
+    }
+    size_t failures = par__matrix_failures(&m);
+    int status = failures || s.regressions ? 1 : 0;
+    if (par__plots_draw(dir, &m, &plan, &tools, PLOT_TIMEOUT_S, &s))
+        fprintf(stderr, "parcompare: no plots: %s\n", s.why_no_plots);
+    s.wall_s = par_now_s() - t0;
+    s.exit_status = status;
+    int wrote = par__write_results(dir, &m, &s, msg, sizeof msg) == 0
+             && par__write_report(dir, &m, &s, msg, sizeof msg) == 0;
+
+    par__table_print(stdout, &m, plan.workloads, plan.nworkloads, plan.cores, 0,
+                     s.baseline != NULL);
+    print_footer(dir, &m, &s, failures);
+    fflush(stdout);
+    if (!wrote) {
+        fprintf(stderr, "parcompare: %s\n", msg);
+        status = 1;
+    }
+    par__python_free(&py);
+    par__matrix_free(&m);
+    return status;
+}

@@ -1,0 +1,108 @@
+#include "plan.h"
+
+#include <string.h>
+
+/* --quick sizes: each serial point takes roughly 0.1 s on a current core
+ * (Release build), so that the whole matrix, gil and MPI start-up included,
+ * fits in about two minutes on 2 cores. map stays fine-grained on purpose:
+ * x*x is a few nanoseconds, and the table should show what that means. */
+static const struct par__sizes quick_sizes[PAR_W_COUNT_] = {
+    [PAR_W_MAP] = { .items = 4000000 },
+    [PAR_W_FIB] = { .n = 31, .k = 16 },
+    [PAR_W_PARMAP] = { .items = 16 },
+    [PAR_W_FIBTASK] = { .n = 37, .cutoff = 22 },
+};
+
+#define QUICK_REPS 3
+#define FULL_REPS 5
+#define DEFAULT_WARMUP 1
+
+static void apply_overrides(struct par__plan *pl, const struct par__cli *c)
+{
+    if (c->items)
+        pl->sizes[PAR_W_MAP].items = c->items;
+    if (c->parmap_items)
+        pl->sizes[PAR_W_PARMAP].items = c->parmap_items;
+    if (c->k)
+        pl->sizes[PAR_W_FIB].k = c->k;
+    if (c->n) {
+        pl->sizes[PAR_W_FIB].n = c->n;
+        pl->sizes[PAR_W_FIBTASK].n = c->n;
+        /* The mode's cutoff belongs to the mode's n; let the program choose. */
+        if (!c->cutoff)
+            pl->sizes[PAR_W_FIBTASK].cutoff = 0;
+    }
+    if (c->cutoff)
+        pl->sizes[PAR_W_FIBTASK].cutoff = c->cutoff;
+}
+
+void par__plan_make(struct par__plan *pl, const struct par__cli *c, const struct par__tools *t,
+                    int cores)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->full = c->full;
+    pl->cores = cores;
+    if (c->nworkloads) {
+        memcpy(pl->workloads, c->workloads, sizeof pl->workloads);
+        pl->nworkloads = c->nworkloads;
+    } else {
+        for (int w = 0; w < PAR_W_COUNT_; w++)
+            pl->workloads[pl->nworkloads++] = w;
+    }
+
+    int wanted[PAR__BE_COUNT] = { 0 };
+    if (c->nbackends) {
+        for (int i = 0; i < c->nbackends; i++)
+            wanted[c->backends[i]] = 1;
+    } else {
+        for (int be = 0; be < PAR__BE_COUNT; be++)
+            wanted[be] = 1;
+    }
+    wanted[PAR__BE_SERIAL] = 1; /* the reference of every speed-up */
+    for (int be = 0; be < PAR__BE_COUNT; be++) {
+        if (!wanted[be])
+            continue;
+        if (t->usable[be])
+            pl->backends[pl->nbackends++] = be;
+        else
+            pl->skipped[pl->nskipped++] = be;
+    }
+
+    if (c->nworkers) {
+        memcpy(pl->workers, c->workers, sizeof pl->workers);
+        pl->nworkers = c->nworkers;
+    } else {
+        int top = cores < PAR__MAX_WORKER_COUNTS - 1 ? cores : PAR__MAX_WORKER_COUNTS - 1;
+        for (int j = 1; j <= top; j++)
+            pl->workers[pl->nworkers++] = j;
+        pl->workers[pl->nworkers++] = 2 * cores; /* one oversubscribed point */
+    }
+
+    if (!c->full)
+        memcpy(pl->sizes, quick_sizes, sizeof pl->sizes);
+    apply_overrides(pl, c);
+    pl->reps = c->reps > 0 ? c->reps : c->full ? FULL_REPS : QUICK_REPS;
+    pl->warmup = c->warmup >= 0 ? c->warmup : DEFAULT_WARMUP;
+}
+
+int par__plan_matrix(const struct par__plan *pl, struct par__matrix *m)
+{
+    for (int wi = 0; wi < pl->nworkloads; wi++) {
+        enum par_workload w = (enum par_workload)pl->workloads[wi];
+        for (int bi = 0; bi < pl->nbackends; bi++) {
+            int be = pl->backends[bi];
+            for (int ji = 0; ji < pl->nworkers; ji++) {
+                struct par__point p = {
+                    .sets = PAR__SET_MATRIX, .workload = w, .backend = be,
+                    .workers = be == PAR__BE_SERIAL ? 1 : pl->workers[ji],
+                    .sizes = pl->sizes[w], .reps = pl->reps, .warmup = pl->warmup,
+                };
+                if (par__matrix_add(m, &p) < 0)
+                    return -1;
+                if (be == PAR__BE_SERIAL)
+                    break;
+            }
+        }
+    }
+    return 0;
+}

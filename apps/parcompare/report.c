@@ -1,0 +1,192 @@
+#include "report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "baseline.h"
+#include "records.h"
+#include "run.h"
+#include "story.h"
+#include "table.h"
+
+static void summary(FILE *f, const struct par__matrix *m, const struct par__summary *s)
+{
+    const struct par__plan *pl = s->plan;
+    size_t total = 0, ok = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        total++;
+        ok += m->pts[i].status == PAR__ST_OK;
+    }
+    fprintf(f, "## Summary\n\n");
+    if (ok == total)
+        fprintf(f, "- All %zu points ran and verified against the serial reference.\n", total);
+    else
+        fprintf(f, "- **%zu of %zu points failed** (see Failures); the other %zu verified.\n",
+                total - ok, total, ok);
+    for (int wi = 0; wi < pl->nworkloads; wi++) {
+        enum par_workload w = (enum par_workload)pl->workloads[wi];
+        for (size_t i = 0; i < m->n; i++) {
+            const struct par__point *p = &m->pts[i];
+            if (!(p->sets & PAR__SET_MATRIX) || p->workload != w || !p->fastest)
+                continue;
+            char t[32];
+            fprintf(f, "- Fastest on **%s**: %s with %d worker%s, %s", par_workload_name(w),
+                    par__be_name(p->backend), p->workers, p->workers == 1 ? "" : "s",
+                    par__fmt_seconds(p->median, t, sizeof t));
+            if (!isnan(p->speedup))
+                fprintf(f, " (%.2f× serial)", p->speedup);
+            fprintf(f, ".\n");
+        }
+    }
+    for (int i = 0; i < pl->nskipped; i++)
+        fprintf(f, "- Skipped back end %s: %s.\n", par__be_name(pl->skipped[i]),
+                s->tools->why[pl->skipped[i]]);
+    if (s->baseline)
+        fprintf(f, "- Against the baseline: %d regression%s among %d matched points.\n",
+                s->regressions, s->regressions == 1 ? "" : "s", s->matched);
+    fprintf(f, "\n");
+}
+
+static void how_to_read(FILE *f, int cores)
+{
+    fprintf(f, "## How to read the tables\n\n"
+            "Each point is one child process (poolmap, parmap, or parmap under mpirun) that "
+            "runs the workload with 1 warm-up and R timed repetitions and checks every result "
+            "against the serial reference. **median ± MAD** are the median and the median "
+            "absolute deviation of the timed repetitions (the timer surrounds the back end's "
+            "map or tree call only: starting threads, forking processes and MPI_Init are "
+            "outside it). **speed-up** = serial median / median. With q = min(workers, %d "
+            "cores), **efficiency** = speed-up / q and the **Karp–Flatt** serial fraction "
+            "e = (1/speed-up − 1/q) / (1 − 1/q): 0 means perfectly parallel, growing values "
+            "mean overheads or serial parts, above 1 means slower than serial. The fastest "
+            "verified point of each workload is in bold. See docs/parcompare.md.\n\n", cores);
+}
+
+static void failures(FILE *f, const struct par__matrix *m)
+{
+    size_t n = par__matrix_failures(m);
+    fprintf(f, "## Failures\n\n");
+    if (!n) {
+        fprintf(f, "None: every point verified.\n\n");
+        return;
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        const struct par__point *p = &m->pts[i];
+        if (p->status == PAR__ST_OK || p->status == PAR__ST_PENDING)
+            continue;
+        fprintf(f, "- %s %s -j %d: **%s** — %s\n  `%s`\n", par_workload_name(p->workload),
+                par__be_name(p->backend), p->workers, par__status_name(p->status), p->why,
+                p->command);
+    }
+    fprintf(f, "\n");
+}
+
+static void baseline_section(FILE *f, const struct par__matrix *m, const struct par__summary *s)
+{
+    if (!s->baseline)
+        return;
+    fprintf(f, "## Against the baseline\n\nCompared with `%s`: a point is a regression when it "
+            "is more than %.0f%% slower and the difference exceeds %.0f × (its MAD + the "
+            "baseline's MAD). %d of this run's points found a partner (same workload, back "
+            "end, workers and sizes).\n\n", s->baseline, s->threshold * 100, PAR__NOISE_MADS,
+            s->matched);
+    if (!s->regressions) {
+        fprintf(f, "No regression.\n\n");
+        return;
+    }
+    fprintf(f, "| workload | back end | workers | baseline | now | change |\n"
+            "|---|---|--:|--:|--:|--:|\n");
+    for (size_t i = 0; i < m->n; i++) {
+        const struct par__point *p = &m->pts[i];
+        if (!p->regression)
+            continue;
+        char a[32], b[32];
+        fprintf(f, "| %s | %s | %d | %s ± %.2g | %s ± %.2g | **%+.1f%%** |\n",
+                par_workload_name(p->workload), par__be_name(p->backend), p->workers,
+                par__fmt_seconds(p->base_median, a, sizeof a), p->base_mad,
+                par__fmt_seconds(p->median, b, sizeof b), p->mad, p->change * 100);
+    }
+    fprintf(f, "\n");
+}
+
+static void environment(FILE *f, const struct par__matrix *m, const struct par__summary *s)
+{
+    cJSON *env = par__env_json(m, s->tools);
+    fprintf(f, "## Environment\n\n");
+    if (!env) {
+        fprintf(f, "(out of memory)\n\n");
+        return;
+    }
+    const char *mpi = par__json_str(env, "mpi", "");
+    fprintf(f, "| | |\n|---|---|\n");
+    fprintf(f, "| host | %s |\n", par__json_str(env, "host", "?"));
+    fprintf(f, "| CPU | %s, %d cores |\n", par__json_str(env, "cpu", "?"), s->plan->cores);
+    fprintf(f, "| compiler | %s, flags `%s` |\n", par__json_str(env, "compiler", "?"),
+            par__json_str(env, "flags", ""));
+    fprintf(f, "| OpenMP | %s |\n", *par__json_str(env, "openmp", "") ?
+            par__json_str(env, "openmp", "") : "not built");
+    /* The MPI version string may span lines; keep the first. */
+    char mpi1[160];
+    snprintf(mpi1, sizeof mpi1, "%.*s", (int)strcspn(mpi, "\n,"), mpi);
+    fprintf(f, "| MPI | %s |\n", mpi1[0] ? mpi1 : s->tools->mpirun_version[0]
+            ? s->tools->mpirun_version : "not used");
+    fprintf(f, "| mpirun flags | `%s` |\n", s->tools->mpirun[0]
+            ? par__mpirun_flags(s->tools) : "(no mpirun)");
+    const cJSON *bind = cJSON_GetObjectItemCaseSensitive(env, "binding");
+    const cJSON *v;
+    int any = 0;
+    cJSON_ArrayForEach(v, bind) {
+        if (cJSON_IsString(v) && strcmp(v->string, "mpirun_flags") != 0) {
+            fprintf(f, "| %s | %s |\n", v->string, v->valuestring);
+            any = 1;
+        }
+    }
+    if (!any)
+        fprintf(f, "| thread binding | none set (OMP_PROC_BIND, OMP_PLACES unset) |\n");
+    if (s->tools->python_version[0])
+        fprintf(f, "| Python | %s |\n", s->tools->python_version);
+    fprintf(f, "| gnuplot | %s |\n", s->tools->gnuplot_version[0] ? s->tools->gnuplot_version
+            : "not found");
+    fprintf(f, "| programs | %s |\n\n", s->tools->bindir);
+    cJSON_Delete(env);
+}
+
+int par__write_report(const char *dir, const struct par__matrix *m,
+                      const struct par__summary *s, char *msg, size_t msglen)
+{
+    FILE *f = par__open_out(dir, "report.md", msg, msglen);
+    if (!f)
+        return -1;
+    const struct par__plan *pl = s->plan;
+    fprintf(f, "# parcompare: threads, OpenMP and processes on %s\n\n", s->tools->bindir[0]
+            ? "this machine" : "?");
+    fprintf(f, "Measured %s (UTC), %s mode, %zu points in %.0f s. Command: `%s`\n\n", s->started,
+            pl->full ? "full" : "quick", m->n, s->wall_s, s->command);
+    summary(f, m, s);
+    how_to_read(f, pl->cores);
+    fprintf(f, "## Results\n\n");
+    for (int wi = 0; wi < pl->nworkloads; wi++) {
+        int w = pl->workloads[wi];
+        par__table_print(f, m, &w, 1, pl->cores, 1, s->baseline != NULL);
+        for (int k = 0; k < s->nplots; k++) {
+            char want1[64], want2[64];
+            snprintf(want1, sizeof want1, "speedup-%s.png", par_workload_name(w));
+            snprintf(want2, sizeof want2, "time-%s.png", par_workload_name(w));
+            if (strcmp(s->plots[k], want1) == 0 || strcmp(s->plots[k], want2) == 0)
+                fprintf(f, "![%s](%s)\n", s->plots[k], s->plots[k]);
+        }
+        fprintf(f, "\n");
+    }
+    if (!s->nplots)
+        fprintf(f, "No plots: %s.\n\n", s->why_no_plots[0] ? s->why_no_plots : "none drawn");
+    par__story_report(f, m, s->tools, s->story_ran, s->story_n, s->story_items, pl->cores);
+    par__python_report(f, s->python, m, s->tools);
+    baseline_section(f, m, s);
+    failures(f, m);
+    environment(f, m, s);
+    fprintf(f, "## Files\n\n`results.json` (every record and the environment), `results.csv` "
+            "(one row per point), this report, the plots%s.\n",
+            s->nplots ? " and their data and gnuplot script in `plots/`" : "");
+    return par__close_out(f, dir, "report.md", msg, msglen);
+}
