@@ -268,6 +268,12 @@ static void answers_fib_lines_in_order_and_keeps_serving(void **state)
     expect_line(c, "2");
     expect_line(c, "75025");
     expect_line(c, "832040");
+    client_say(c, "5\nabc\n6\n93\n7\n");  /* errors keep their place in the order */
+    expect_line(c, "5");
+    expect_error(c, "not a number");
+    expect_line(c, "8");
+    expect_error(c, "out of range");
+    expect_line(c, "13");
     client_say(c, "2");      /* a line may arrive in pieces */
     client_say(c, "0\r\n");  /* CRLF clients work too */
     expect_line(c, "6765");
@@ -334,6 +340,62 @@ static void a_long_line_gets_one_error_and_is_discarded_to_its_newline(void **st
     client_say(c, line);
     client_say(c, "\n3\n");
     expect_line(c, "2");
+    client_close(c);
+    free(c);
+    server_stop(&s);
+}
+
+static void random_bytes_get_only_error_lines_then_service_resumes(void **state)
+{
+    const char *mode = mode_of(state);
+    struct server s;
+    server_start(&s, mode, NULL);
+    struct client *c = client_new(s.port);
+    /* 256 KiB of seeded noise without digits (so no line can be a request),
+     * newlines included, sent in uneven pieces while the answers are read. */
+    static char noise[1 << 18];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof noise; i++) {
+        x = x * 1103515245u + 12345u;
+        unsigned char b = (unsigned char)(x >> 16);
+        if (b >= '0' && b <= '9')
+            b = (x >> 8) % 7 == 0 ? '\n' : (unsigned char)(b + 10);
+        noise[i] = (char)b;
+    }
+    int fl = fcntl(c->fd, F_GETFL);
+    fcntl(c->fd, F_SETFL, fl | O_NONBLOCK);
+    size_t off = 0;
+    int errors = 0;
+    while (off < sizeof noise) {
+        size_t piece = 1 + (off * 7919) % 3000;
+        if (piece > sizeof noise - off)
+            piece = sizeof noise - off;
+        ssize_t k = send(c->fd, noise + off, piece, MSG_NOSIGNAL);
+        if (k > 0)
+            off += (size_t)k;
+        else
+            assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+        /* Drain what is there, so that neither side's buffer stays full. */
+        while (client_fill(c, k > 0 ? 0 : 50) > 0) {
+            char line[512];
+            while (memchr(c->buf, '\n', c->len)) {
+                assert_int_equal(client_line(c, line, sizeof line), 1);
+                assert_true(strncmp(line, "error:", 6) == 0);
+                errors++;
+            }
+        }
+    }
+    fcntl(c->fd, F_SETFL, fl);
+    client_say(c, "\n20\n");
+    char line[512];
+    for (;;) {
+        assert_int_equal(client_line(c, line, sizeof line), 1);
+        if (strncmp(line, "error:", 6) != 0)
+            break;
+        errors++;
+    }
+    assert_string_equal(line, "6765");
+    assert_true(errors > 1000);
     client_close(c);
     free(c);
     server_stop(&s);
@@ -650,6 +712,7 @@ int main(void)
         BOTH(answers_fib_lines_in_order_and_keeps_serving),
         BOTH(every_hostile_line_gets_an_error_and_the_connection_stays),
         BOTH(a_long_line_gets_one_error_and_is_discarded_to_its_newline),
+        BOTH(random_bytes_get_only_error_lines_then_service_resumes),
         BOTH(a_client_over_max_clients_gets_busy_and_is_closed),
         BOTH(an_idle_client_times_out),
         BOTH(a_client_that_never_reads_cannot_block_the_others),
