@@ -259,8 +259,13 @@ static int write_json(const char *dir, const struct par__matrix *m,
     cJSON *workers = cJSON_CreateIntArray(pl->workers, pl->nworkers);
     cJSON_AddItemToObject(root, "workers", workers);
     cJSON *env = par__env_json(m, s->tools);
-    if (env)
+    if (env) {
+        cJSON *busy = cJSON_AddObjectToObject(env, "interference");
+        add_num_or_null(busy, "other_processes_cores", s->others_cores);
+        add_num_or_null(busy, "steal_cores", s->steal_cores);
+        add_num_or_null(busy, "loadavg_at_start", s->loadavg_start);
         cJSON_AddItemToObject(root, "env", env);
+    }
     cJSON *skipped = cJSON_AddArrayToObject(root, "skipped");
     for (int i = 0; i < pl->nskipped; i++) {
         cJSON *o = cJSON_CreateObject();

@@ -32,6 +32,9 @@ struct par__summary {
     char plots[8][64];            /* PNG file names written, in the folder */
     int nplots;
     char why_no_plots[256];       /* when none were drawn */
+    double others_cores;          /* cores other processes kept busy (NaN: unknown) */
+    double steal_cores;           /* cores the hypervisor took (NaN: unknown) */
+    double loadavg_start;         /* 1-minute load average before the first point */
 };
 
 /* Makes the output folder: `given` (created with its parents when missing),

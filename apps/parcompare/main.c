@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "files.h"
+#include "load.h"
 #include "plan.h"
 #include "plot.h"
 #include "progress.h"
@@ -188,6 +189,9 @@ int main(int argc, char **argv)
                        m.n, plan.full ? "full" : "quick", plan.reps, plan.reps == 1 ? "" : "s",
                        dir);
     par__child_interrupts();
+    struct par__load load;
+    par__load_begin(&load);
+    s.loadavg_start = load.loadavg0;
     if (run_all(&m, &tools, c.timeout_s, &pg)) {
         par__progress_end(&pg);
         fprintf(stderr, "parcompare: out of memory running the points\n");
@@ -197,6 +201,10 @@ int main(int argc, char **argv)
     }
     par__python_run(&py, &tools, pydir, c.timeout_s, &pg);
     par__progress_end(&pg);
+    par__load_since(&load, &s.others_cores, &s.steal_cores);
+    if (s.others_cores > PAR__BUSY_WARN_CORES)
+        fprintf(stderr, "parcompare: warning: other processes kept %.2f of the %d cores busy "
+                "during the run; these timings are disturbed\n", s.others_cores, plan.cores);
 
     par__table_derive(&m, plan.cores);
     s.plan = &plan;

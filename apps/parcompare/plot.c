@@ -47,7 +47,7 @@ static FILE *open_data(const char *datadir, const char *kind, enum par_workload 
 static void common_style(FILE *g)
 {
     fputs("set border lw 1.2\nset grid lc rgb '#dddddd'\n"
-          "set key outside right top box opaque spacing 1.2\n", g);
+          "set key below horizontal box opaque spacing 1.2 width 1\n", g);
 }
 
 /* speedup-<w>.png. Returns 1 when something was plotted. */
@@ -102,7 +102,8 @@ static int speedup_plot(FILE *g, const char *dir, const char *datadir,
             pl->cores, pl->cores);
     fprintf(g, "set label 'cores = %d' at %d, graph 0.96 offset 0.5,0 textcolor rgb '#777777'\n",
             pl->cores, pl->cores);
-    fprintf(g, "ideal(x) = x < %d ? x : %d\n", pl->cores, pl->cores);
+    fprintf(g, "ideal(x) = x < 1 ? 1/0 : x < %d ? x : %d\nset samples 400\n", pl->cores,
+            pl->cores);
     fprintf(g, "plot ideal(x) with lines dt 2 lw 2 lc rgb '#333333' title 'ideal: min(workers, "
                "cores)'");
     for (int b = 0; b < blocks; b++) {

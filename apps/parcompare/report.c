@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "baseline.h"
+#include "load.h"
 #include "records.h"
 #include "run.h"
 #include "story.h"
@@ -42,6 +43,15 @@ static void summary(FILE *f, const struct par__matrix *m, const struct par__summ
     for (int i = 0; i < pl->nskipped; i++)
         fprintf(f, "- Skipped back end %s: %s.\n", par__be_name(pl->skipped[i]),
                 s->tools->why[pl->skipped[i]]);
+    if (s->others_cores > PAR__BUSY_WARN_CORES)
+        fprintf(f, "- **Warning: the machine was busy.** Other processes kept %.2f of the %d "
+                "cores busy on average during this run (load average %.1f at the start): the "
+                "times below are slower and noisier than this machine can do, and speed-ups "
+                "are understated. Run again when it is quiet.\n", s->others_cores, pl->cores,
+                s->loadavg_start);
+    else if (!isnan(s->others_cores))
+        fprintf(f, "- The machine was quiet: other processes used %.2f cores on average.\n",
+                s->others_cores);
     if (s->baseline)
         fprintf(f, "- Against the baseline: %d regression%s among %d matched points.\n",
                 s->regressions, s->regressions == 1 ? "" : "s", s->matched);
@@ -159,8 +169,7 @@ int par__write_report(const char *dir, const struct par__matrix *m,
     if (!f)
         return -1;
     const struct par__plan *pl = s->plan;
-    fprintf(f, "# parcompare: threads, OpenMP and processes on %s\n\n", s->tools->bindir[0]
-            ? "this machine" : "?");
+    fprintf(f, "# parcompare: threads, OpenMP and processes on this machine\n\n");
     fprintf(f, "Measured %s (UTC), %s mode, %zu points in %.0f s. Command: `%s`\n\n", s->started,
             pl->full ? "full" : "quick", m->n, s->wall_s, s->command);
     summary(f, m, s);
