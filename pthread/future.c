@@ -6,17 +6,23 @@
  * PENDING -> RUNNING (a worker popped it, or a worker waiting on it claimed
  * it to run inline) or PENDING -> CANCELLED (cancel, shutdown). The winner
  * completes the future — exactly once — through complete():
- *   1. under f->lock: store value and code, then the final state; take the
- *      callback list and the waiter list; mark `finished`; broadcast f->cond
- *      when threads sleep on it;
+ *   1. store value and code, then the final state. When nobody listens
+ *      (no PAR__LISTENERS bit) that is one compare-and-swap and no lock:
+ *      the common case of a task nobody waits on or that is done before its
+ *      waiter looks. Otherwise, under f->lock: store the final state, take
+ *      the callback and waiter lists, broadcast f->cond if threads sleep on
+ *      it;
  *   2. wake the pool's helping workers if any waits on this future;
  *   3. outside every lock: run the callbacks in registration order;
- *   4. tell the pool the task is finished (par__pool_task_finished), last,
- *      so that par_pool_join() also waits for the callbacks.
- * A callback added after step 1 runs at once in the adding thread; the
- * `finished` flag, read under f->lock, decides which. So each callback runs
- * exactly once.
- *
+ *   4. (the caller) tell the pool the task is finished, so that
+ *      par_pool_join() also waits for the callbacks.
+ * Listeners (callbacks, wait()/as_completed() waiters, sleeping threads)
+ * register under f->lock: if the state is already final they act at once
+ * (a callback runs in the adding thread); otherwise they set the listeners
+ * bit with a compare-and-swap — which makes a concurrent lock-free
+ * completion fail and take the locked path — and link themselves in.
+ * So each callback runs exactly once.
+
  * Waiting. A thread that is not a worker of the future's pool sleeps on
  * f->cond. A worker of that pool never just sleeps (that could deadlock a
  * pool whose tasks wait on sub-tasks): it claims the task if still PENDING
@@ -73,9 +79,25 @@ struct par__waiter {
     double timeout_s;
 };
 
-static int is_final(int s)
+static int is_final(int word)
 {
+    int s = word & PAR__STATE_MASK;
     return s == PAR_FUTURE_DONE || s == PAR_FUTURE_CANCELLED;
+}
+
+/* Caller holds f->lock. Returns 1 when f is already final (register
+ * nothing), else makes sure the listeners bit is set and returns 0. */
+static int listen_locked(par_future *f)
+{
+    int old = atomic_load(&f->state);
+    for (;;) {
+        if (is_final(old))
+            return 1;
+        if (old & PAR__LISTENERS)
+            return 0;
+        if (atomic_compare_exchange_weak(&f->state, &old, old | PAR__LISTENERS))
+            return 0;
+    }
 }
 
 /* ---- creation and references ------------------------------------------- */
@@ -85,10 +107,11 @@ par_future *par__future_new(par_pool *p, par_task_fn fn, void *arg, int state, i
     par_future *f = malloc(sizeof *f);
     if (!f)
         return NULL;
-    if (par__pair_init(&f->lock, &f->cond) != 0) {
+    if (par__mutex_init(&f->lock) != 0) {
         free(f);
         return NULL;
     }
+    f->cond_ready = 0;   /* the condition is made when a thread first sleeps */
     atomic_init(&f->state, state);
     atomic_init(&f->refs, refs);
     atomic_init(&f->helpers, 0);
@@ -97,7 +120,6 @@ par_future *par__future_new(par_pool *p, par_task_fn fn, void *arg, int state, i
     f->arg = arg;
     f->value = NULL;
     f->code = 0;
-    f->finished = 0;
     f->sleepers = 0;
     f->callbacks = NULL;
     f->cb_tail = &f->callbacks;
@@ -119,7 +141,9 @@ void par_future_release(par_future *f)
         return;
     /* Last reference: the task has finished (the pool held one until then),
      * so no callback or waiter is left. */
-    par__pair_destroy(&f->lock, &f->cond);
+    if (f->cond_ready)
+        par__cond_destroy(&f->cond);
+    par__mutex_destroy(&f->lock);
     free(f);
 }
 
@@ -130,7 +154,8 @@ static void waiter_record_locked(struct par__waiter *w, size_t index, const par_
     /* caller holds w->lock */
     size_t k = atomic_load_explicit(&w->ndone, memory_order_relaxed);
     w->order[k] = index;
-    if (atomic_load_explicit(&f->state, memory_order_relaxed) == PAR_FUTURE_DONE && f->code != 0)
+    int st = atomic_load_explicit(&f->state, memory_order_relaxed) & PAR__STATE_MASK;
+    if (st == PAR_FUTURE_DONE && f->code != 0)
         atomic_fetch_add(&w->nfail, 1);
     atomic_store(&w->ndone, k + 1);
 }
@@ -149,14 +174,19 @@ static void waiter_notify(struct par__waiter *w, size_t index, const par_future 
 
 static void complete(par_future *f, int final_state, void *value, int code)
 {
-    par__lock(&f->lock);
     f->value = value;
     f->code = code;
-    atomic_store(&f->state, final_state);
-    struct par__callback *cb = f->callbacks;
+    struct par__callback *cb = NULL;
+    int old = atomic_load(&f->state);
+    while (!(old & PAR__LISTENERS))
+        if (atomic_compare_exchange_weak(&f->state, &old, final_state))
+            goto notified;   /* nobody listens: done without a lock */
+
+    par__lock(&f->lock);
+    atomic_store(&f->state, final_state | PAR__LISTENERS);
+    cb = f->callbacks;
     f->callbacks = NULL;
     f->cb_tail = &f->callbacks;
-    f->finished = 1;
     for (struct par__waiter_node *n = f->waiters; n; n = n->next) {
         n->linked = 0;
         waiter_notify(n->w, n->index, f);
@@ -166,7 +196,8 @@ static void complete(par_future *f, int final_state, void *value, int code)
         par__broadcast(&f->cond);
     par__unlock(&f->lock);
 
-    /* The state store above is seq_cst, as is a helper's increment before it
+notified:
+    /* The final store above is seq_cst, as is a helper's increment before it
      * checks the state: either it sees the final state or we see it here. */
     if (atomic_load(&f->helpers) > 0)
         par__pool_wake_helpers(f->pool);
@@ -183,8 +214,13 @@ void par__future_run(par_future *f)
 {
     void *value = NULL;
     int code = f->fn(f->arg, &value);
-    par_pool *p = f->pool;
     complete(f, PAR_FUTURE_DONE, value, code);
+}
+
+void par__future_run_inline(par_future *f)
+{
+    par_pool *p = f->pool;
+    par__future_run(f);
     par__pool_task_finished(p);
 }
 
@@ -199,7 +235,7 @@ void par__future_finish_cancelled(par_future *f)
 
 enum par_future_state par_future_state(const par_future *f)
 {
-    return (enum par_future_state)atomic_load((_Atomic int *)&f->state);
+    return (enum par_future_state)(atomic_load((_Atomic int *)&f->state) & PAR__STATE_MASK);
 }
 
 int par_future_done(const par_future *f)
@@ -235,7 +271,7 @@ static int wait_final(par_future *f, double timeout_s)
     par_pool *self = par_pool_current();
     if (self && self == f->pool) {
         if (par__future_claim(f, PAR_FUTURE_RUNNING)) {
-            par__future_run(f);   /* inline: its queue slot is now a tombstone */
+            par__future_run_inline(f);   /* its queue slot is now a tombstone */
             return 0;
         }
         atomic_fetch_add(&f->helpers, 1);
@@ -245,6 +281,14 @@ static int wait_final(par_future *f, double timeout_s)
     }
     int rc = 0;
     par__lock(&f->lock);
+    if (listen_locked(f)) {
+        par__unlock(&f->lock);
+        return 0;
+    }
+    if (!f->cond_ready) {
+        PAR__CHECK(par__cond_init(&f->cond));   /* glibc: cannot fail */
+        f->cond_ready = 1;
+    }
     f->sleepers++;
     while (!is_final(atomic_load(&f->state))) {
         if (par__wait_until(&f->cond, &f->lock, &d) == ETIMEDOUT) {
@@ -263,7 +307,7 @@ static int wait_final(par_future *f, double timeout_s)
 static int wait_outcome(par_future *f, double timeout_s)
 {
     int rc = wait_final(f, timeout_s);
-    if (rc == 0 && atomic_load(&f->state) == PAR_FUTURE_CANCELLED)
+    if (rc == 0 && par_future_cancelled(f))
         rc = PAR_ECANCELLED;
     return rc;
 }
@@ -298,28 +342,30 @@ int par_future_cancel(par_future *f)
         par__future_finish_cancelled(f);
         return 0;
     }
-    return atomic_load(&f->state) == PAR_FUTURE_CANCELLED ? 0 : PAR_ESTATE;
+    return par_future_cancelled(f) ? 0 : PAR_ESTATE;
 }
 
 int par_future_add_done_callback(par_future *f, par_done_fn fn, void *ctx)
 {
     if (!f || !fn)
         return PAR_EINVAL;
+    struct par__callback *cb = NULL;
+    if (!is_final(atomic_load(&f->state))) {
+        cb = malloc(sizeof *cb);   /* before the lock; freed if not needed */
+        if (!cb)
+            return PAR_ENOMEM;
+        cb->fn = fn;
+        cb->ctx = ctx;
+        cb->next = NULL;
+    }
     par__lock(&f->lock);
-    if (f->finished) {
+    if (listen_locked(f)) {
         par__unlock(&f->lock);
-        fn(f, ctx);
+        free(cb);
+        fn(f, ctx);   /* already done: run now, in this thread */
         return 0;
     }
-    struct par__callback *cb = malloc(sizeof *cb);
-    if (!cb) {
-        par__unlock(&f->lock);
-        return PAR_ENOMEM;
-    }
-    cb->fn = fn;
-    cb->ctx = ctx;
-    cb->next = NULL;
-    *f->cb_tail = cb;
+    *f->cb_tail = cb;   /* not final, so cb was allocated above */
     f->cb_tail = &cb->next;
     par__unlock(&f->lock);
     return 0;
@@ -375,7 +421,7 @@ static void waiter_register(struct par__waiter *w)
         node->w = w;
         node->index = i;
         par__lock(&f->lock);
-        if (f->finished) {
+        if (listen_locked(f)) {
             par__lock(&w->lock);
             waiter_record_locked(w, i, f);
             par__unlock(&w->lock);
@@ -417,7 +463,7 @@ static int waiter_wait(struct par__waiter *w, int (*pred)(void *),
         for (size_t i = 0; i < w->n && !pred(w); i++) {
             par_future *f = w->fs[i];
             if (f->pool == w->help_pool && par__future_claim(f, PAR_FUTURE_RUNNING))
-                par__future_run(f);
+                par__future_run_inline(f);
         }
         return par__pool_help_until(w->help_pool, pred, w, d);
     }

@@ -13,11 +13,19 @@
 struct par__callback;
 struct par__waiter_node;
 
+/* The `state` word: an enum par_future_state in the low bits, plus
+ * PAR__LISTENERS once a callback, a waiter or a sleeping thread has
+ * registered (under `lock`). Completion without listeners is one
+ * compare-and-swap and takes no lock; with listeners it takes `lock`. */
+#define PAR__STATE_MASK 3
+#define PAR__LISTENERS 4
+
 struct par_future {
-    /* enum par_future_state. PENDING -> RUNNING and PENDING -> CANCELLED are
-     * compare-and-swaps (the winner owns the task: it runs or cancels it and
-     * then calls par__pool_task_finished exactly once); the final DONE store
-     * is made under `lock`. Read lock-free by the queries. */
+    /* State word (above). PENDING -> RUNNING and PENDING -> CANCELLED are
+     * compare-and-swaps (the winner owns the task: it runs or cancels it
+     * and then owes the pool one par__pool_task_finished); the final store
+     * is a compare-and-swap too (no listeners) or is made under `lock`.
+     * PAR__LISTENERS is only set under `lock`, and only while not final. */
     _Atomic int state;
     _Atomic int refs;      /* handles + the pool's own reference */
     _Atomic int helpers;   /* workers of `pool` helping while they wait on it */
@@ -33,8 +41,9 @@ struct par_future {
     int code;
 
     pthread_mutex_t lock;  /* protects the fields below */
-    pthread_cond_t cond;   /* broadcast when finished, if sleepers > 0 */
-    int finished;          /* 1 once callbacks and waiters were handed out */
+    pthread_cond_t cond;   /* made on first use (cond_ready); broadcast at
+                              completion when sleepers > 0 */
+    int cond_ready;
     int sleepers;          /* threads in pthread_cond_wait on `cond` */
     struct par__callback *callbacks;   /* to run when finished, in order */
     struct par__callback **cb_tail;
@@ -48,19 +57,27 @@ struct par_future {
 par_future *par__future_new(par_pool *p, par_task_fn fn, void *arg, int state, int refs);
 
 /* Runs a task whose PENDING -> RUNNING swap the caller won (or that was
- * created RUNNING), completes its future, and calls par__pool_task_finished.
- * The caller keeps its own reference. */
+ * created RUNNING) and completes its future (callbacks included). The
+ * caller then owes the pool one par__pool_task_finished (workers fold it
+ * into their next visit to the queue). The caller keeps its reference. */
 void par__future_run(par_future *f);
+
+/* par__future_run, then par__pool_task_finished. */
+void par__future_run_inline(par_future *f);
 
 /* Cancels a future whose PENDING -> CANCELLED swap the caller won: completes
  * it (callbacks run in the calling thread) and calls par__pool_task_finished. */
 void par__future_finish_cancelled(par_future *f);
 
-/* PENDING -> RUNNING / CANCELLED; 1 when this caller won the swap. */
+/* PENDING -> RUNNING / CANCELLED (keeping the listeners bit); 1 when this
+ * caller won the swap. */
 static inline int par__future_claim(par_future *f, int to)
 {
-    int expected = PAR_FUTURE_PENDING;
-    return atomic_compare_exchange_strong(&f->state, &expected, to);
+    int old = atomic_load(&f->state);
+    while ((old & PAR__STATE_MASK) == PAR_FUTURE_PENDING)
+        if (atomic_compare_exchange_weak(&f->state, &old, to | (old & PAR__LISTENERS)))
+            return 1;
+    return 0;
 }
 
 /* ---- pool.c, for future.c ------------------------------------------------ */

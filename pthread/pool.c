@@ -2,30 +2,32 @@
  *
  * DESIGN
  * Workers: `nthreads` threads started by par_pool_create_ex, each running
- * worker_main(): take the oldest queued future, run it if it is still
+ * worker_main(): take the oldest queued task, run it if its future is still
  * PENDING (compare-and-swap to RUNNING; a cancelled or already claimed
  * future is a "tombstone" and is just dropped), repeat; sleep on
  * `work_cond` while the queue is empty; leave when the pool is shut down
  * and the queue is empty.
  *
- * Queue: one FIFO ring of futures under `lock`, bounded by the user's
- * capacity (tombstones count until a worker drops them). Every queued
- * future carries one reference owned by the queue, passed to the worker
- * that pops it. Ordering: tasks start in submission order, except that a
+ * Queue: one FIFO ring of task records (function, argument, future) under
+ * `lock`, bounded by the user's capacity (tombstones count until a worker
+ * drops them). A queued future carries one reference owned by the queue,
+ * passed to the worker that pops it; a fire-and-forget task has no future
+ * and costs no allocation. Ordering: tasks start in submission order, except that a
  * worker waiting on a future may run that task early (see future.c) and a
  * worker that submits to its own full queue runs the new task inline.
  *
  * Sleeping, never spinning: idle workers sleep on `work_cond`; blocked
  * submitters on `room_cond`; workers that wait on a future and have nothing
  * to run on `help_cond`; join/shutdown on `idle_cond`. Wake-ups are
- * counted so that a burst of submits signals a sleeping worker once, and a
- * full queue wakes its blocked submitters when it has drained to half
+ * counted: a sleeping worker is signalled only when the queue holds more
+ * tasks than the awake, not-busy workers will take (wake_worker_locked), and
+ * a full queue wakes its blocked submitters when it has drained to half
  * (hysteresis), not on every pop.
  *
  * Completion: the thread that wins a future's state swap runs or cancels
- * it, completes it (future.c), and then calls par__pool_task_finished(),
- * which decrements `unfinished` under `lock` and wakes join/shutdown when it
- * reaches 0. Destroy waits for unfinished == 0 and every worker's exit, then
+ * it, completes it (future.c), and then decrements `unfinished` under
+ * `lock` (a worker does it when it comes back for its next task, so a task
+ * costs it one lock/unlock of the pool), waking join/shutdown at 0. Destroy waits for unfinished == 0 and every worker's exit, then
  * joins them, so no thread touches a freed pool.
  *
  * Lock order: future lock, then waiter lock, then pool `lock` (a leaf: code
@@ -40,6 +42,16 @@
 #include "error.h"
 #include "ring.h"
 
+/* One queued task. `f` is its future, or NULL for a fire-and-forget task
+ * (par_pool_submit with fut == NULL): those cost no allocation at all. */
+struct task {
+    par_task_fn fn;
+    void *arg;
+    par_future *f;   /* holds the queue's reference when not NULL */
+};
+
+PAR__RING_DEFINE(task_ring, struct task)
+
 struct par_pool {
     /* Read-only after creation. */
     struct par_pool_opts opts;
@@ -52,11 +64,12 @@ struct par_pool {
     pthread_cond_t room_cond; /* blocked submitters: room, or shutdown */
     pthread_cond_t help_cond; /* helping waiters: work, or their future done */
     pthread_cond_t idle_cond; /* join / shutdown: unfinished == 0, exits */
-    struct par__ring queue;   /* of par_future *, each holding a reference */
+    struct task_ring queue;   /* queued tasks */
     size_t unfinished;        /* accepted tasks not yet finished/cancelled */
     int shutdown;             /* 1 once par_pool_shutdown was called */
     int exited;               /* workers that left their loop */
     int idle_waiting;         /* workers sleeping on work_cond */
+    int running;              /* workers between popping a task and coming back */
     int work_signals;         /* work_cond signals not yet consumed */
     int room_waiting;         /* submitters sleeping on room_cond */
     int room_signalled;       /* a room broadcast not yet seen by a submitter */
@@ -73,39 +86,73 @@ par_pool *par_pool_current(void)
 
 /* ---- queue, under p->lock ------------------------------------------------ */
 
-static par_future *pop_locked(par_pool *p)
+static struct task pop_locked(par_pool *p)
 {
-    par_future *f = par__ring_pop(&p->queue);
+    struct task t = task_ring_pop(&p->queue);
     if (p->room_waiting > 0 && !p->room_signalled && p->queue.count <= p->low_mark) {
         p->room_signalled = 1;
         par__broadcast(&p->room_cond);
     }
-    return f;
+    return t;
 }
 
-static void wake_worker_locked(par_pool *p)
+/* Decides whether to wake a sleeping worker: when the queue holds more
+ * tasks than the workers already awake and about to look at it
+ * ("searching": not asleep, not running a task) plus those already
+ * signalled. A burst of submits thus wakes a sleeper only when it is
+ * needed, and a worker that pops passes the wake-up on when work is left (so
+ * parallelism grows with the backlog). Helpers (workers waiting inside a
+ * task) are woken when no sleeper is. Returns the condition to signal —
+ * after unlocking, so that the woken thread does not at once block on the
+ * lock we hold — or NULL. */
+static pthread_cond_t *wake_worker_locked(par_pool *p)
 {
+    int searching = p->nthreads - p->exited - p->idle_waiting - p->running;
+    if (p->queue.count <= (size_t)(searching + p->work_signals))
+        return NULL;
     if (p->idle_waiting > p->work_signals) {
         p->work_signals++;
-        par__signal(&p->work_cond);
-    } else if (p->help_waiting > 0) {
-        par__signal(&p->help_cond);
+        return &p->work_cond;
     }
+    return p->help_waiting > 0 ? &p->help_cond : NULL;
 }
 
-/* Runs a popped future if it is still pending; drops the queue's reference. */
-static void run_or_drop(par_future *f)
+static void signal_if(pthread_cond_t *c)
 {
-    if (par__future_claim(f, PAR_FUTURE_RUNNING))
-        par__future_run(f);
-    par_future_release(f);
+    if (c)
+        par__signal(c);
+}
+
+/* Runs a popped task — unless its future was cancelled or claimed by a
+ * waiter (a "tombstone") — and drops the queue's reference. Returns how
+ * many tasks it finished (0 or 1): the caller owes par__pool_task_finished
+ * that many times (see finished_locked). */
+static int run_or_drop(struct task t)
+{
+    if (!t.f) {
+        void *ignored = NULL;
+        t.fn(t.arg, &ignored);   /* fire and forget: result and code dropped */
+        return 1;
+    }
+    int ran = par__future_claim(t.f, PAR_FUTURE_RUNNING);
+    if (ran)
+        par__future_run(t.f);
+    par_future_release(t.f);
+    return ran;
+}
+
+/* Counts `n` finished tasks; caller holds p->lock. */
+static void finished_locked(par_pool *p, int n)
+{
+    p->unfinished -= (size_t)n;
+    if (n > 0 && p->unfinished == 0 && p->idle_waiters > 0)
+        par__broadcast(&p->idle_cond);
 }
 
 void par__pool_task_finished(par_pool *p)
 {
     par__lock(&p->lock);
-    if (--p->unfinished == 0 && p->idle_waiters > 0)
-        par__broadcast(&p->idle_cond);
+    finished_locked(p, 1);
     par__unlock(&p->lock);
 }
 
@@ -126,10 +173,11 @@ int par__pool_help_until(par_pool *p, int (*pred)(void *ctx), void *ctx,
         if (pred(ctx))
             break;
         if (p->queue.count > 0) {
-            par_future *f = pop_locked(p);
+            struct task t = pop_locked(p);
             par__unlock(&p->lock);
-            run_or_drop(f);
+            int ran = run_or_drop(t);
             par__lock(&p->lock);
+            finished_locked(p, ran);
             continue;
         }
         p->help_waiting++;
@@ -163,10 +211,15 @@ static void *worker_main(void *arg)
         }
         if (p->queue.count == 0)
             break;   /* shut down and drained */
-        par_future *f = pop_locked(p);
+        struct task t = pop_locked(p);
+        p->running++;
+        pthread_cond_t *wake = wake_worker_locked(p);   /* more left: pass it on */
         par__unlock(&p->lock);
-        run_or_drop(f);
+        signal_if(wake);
+        int ran = run_or_drop(t);
         par__lock(&p->lock);
+        p->running--;
+        finished_locked(p, ran);   /* folded into this visit: no extra lock */
     }
     par__unlock(&p->lock);
     if (p->opts.on_stop)
@@ -189,7 +242,7 @@ static void free_pool(par_pool *p)
     par__cond_destroy(&p->room_cond);
     par__cond_destroy(&p->work_cond);
     par__mutex_destroy(&p->lock);
-    par__ring_free(&p->queue);
+    task_ring_free(&p->queue);
     free(p->threads);
     free(p);
 }
@@ -245,7 +298,7 @@ int par_pool_create_ex(par_pool **out, const struct par_pool_opts *opts)
         free(p);
         return PAR_ENOMEM;
     }
-    par__ring_init(&p->queue, opts->queue_capacity);
+    task_ring_init(&p->queue, opts->queue_capacity);
     p->low_mark = opts->queue_capacity == PAR_UNBOUNDED ? 0 : opts->queue_capacity / 2;
 
     pthread_attr_t attr;
@@ -300,13 +353,18 @@ int par_pool_shutdown(par_pool *p, int wait, int cancel_pending)
          * were about to start and simply run. */
         for (;;) {
             par__lock(&p->lock);
-            par_future *f = p->queue.count > 0 ? pop_locked(p) : NULL;
+            int more = p->queue.count > 0;
+            struct task t = more ? pop_locked(p) : (struct task){ NULL, NULL, NULL };
             par__unlock(&p->lock);
-            if (!f)
+            if (!more)
                 break;
-            if (par__future_claim(f, PAR_FUTURE_CANCELLED))
-                par__future_finish_cancelled(f);
-            par_future_release(f);
+            if (!t.f) {
+                par__pool_task_finished(p);   /* fire and forget: not run */
+                continue;
+            }
+            if (par__future_claim(t.f, PAR_FUTURE_CANCELLED))
+                par__future_finish_cancelled(t.f);
+            par_future_release(t.f);
         }
     }
     if (!wait)
@@ -334,15 +392,34 @@ void par_pool_destroy(par_pool *p)
 
 /* ---- submitting ---------------------------------------------------------- */
 
+/* Runs a task at once in the calling worker ("caller runs"); its future,
+ * if any, is created RUNNING. Caller holds no lock; the task was counted in
+ * `unfinished`. */
+static void run_here(par_pool *p, struct task t, par_future **fut)
+{
+    if (!t.f) {
+        run_or_drop(t);
+        par__pool_task_finished(p);
+        return;
+    }
+    atomic_store(&t.f->state, PAR_FUTURE_RUNNING);
+    par__future_run_inline(t.f);
+    par_future_release(t.f);   /* the reference the queue would have held */
+    *fut = t.f;
+}
+
 static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_future **fut)
 {
     if (fut)
         *fut = NULL;
     if (!p || !fn)
         return PAR_EINVAL;
-    par_future *f = par__future_new(p, fn, arg, PAR_FUTURE_PENDING, fut ? 2 : 1);
-    if (!f)
-        return PAR_ENOMEM;
+    struct task t = { fn, arg, NULL };
+    if (fut) {
+        t.f = par__future_new(p, fn, arg, PAR_FUTURE_PENDING, 2);   /* caller + queue */
+        if (!t.f)
+            return PAR_ENOMEM;
+    }
     struct par__deadline d;
     int have_deadline = 0;
     int rc = 0;
@@ -353,7 +430,7 @@ static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_
             rc = PAR_ESHUTDOWN;
             break;
         }
-        if (!par__ring_full(&p->queue))
+        if (p->queue.count < p->queue.limit)
             break;
         if (timeout_s == 0) {
             rc = PAR_EAGAIN;
@@ -363,11 +440,7 @@ static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_
             /* A worker must not block on its own queue: caller runs. */
             p->unfinished++;
             par__unlock(&p->lock);
-            atomic_store(&f->state, PAR_FUTURE_RUNNING);
-            par__future_run(f);
-            par_future_release(f);   /* the reference the queue would hold */
-            if (fut)
-                *fut = f;
+            run_here(p, t, fut);
             return 0;
         }
         if (!have_deadline) {
@@ -378,25 +451,28 @@ static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_
         int w = par__wait_until(&p->room_cond, &p->lock, &d);
         p->room_waiting--;
         p->room_signalled = 0;
-        if (w == ETIMEDOUT && !p->shutdown && par__ring_full(&p->queue)) {
+        if (w == ETIMEDOUT && !p->shutdown && p->queue.count >= p->queue.limit) {
             rc = PAR_ETIMEDOUT;
             break;
         }
     }
-    if (rc == 0 && par__ring_reserve(&p->queue) != 0)
+    if (rc == 0 && task_ring_reserve(&p->queue) != 0)
         rc = PAR_ENOMEM;
     if (rc != 0) {
         par__unlock(&p->lock);
-        atomic_store(&f->refs, 1);
-        par_future_release(f);
+        if (t.f) {
+            atomic_store(&t.f->refs, 1);
+            par_future_release(t.f);
+        }
         return rc;
     }
-    par__ring_push(&p->queue, f);
+    task_ring_push(&p->queue, t);
     p->unfinished++;
-    wake_worker_locked(p);
+    pthread_cond_t *wake = wake_worker_locked(p);
     par__unlock(&p->lock);
+    signal_if(wake);
     if (fut)
-        *fut = f;
+        *fut = t.f;
     return 0;
 }
 

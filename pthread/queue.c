@@ -17,9 +17,11 @@
 #include "error.h"
 #include "ring.h"
 
+PAR__RING_DEFINE(item_ring, void *)
+
 struct par_queue {
     struct par__chan chan;     /* chan.lock protects every field below */
-    struct par__ring items;    /* no limit of its own: chan.capacity bounds it */
+    struct item_ring items;    /* no limit of its own: chan.capacity bounds it */
     pthread_cond_t all_done;   /* join() sleeps here */
     size_t unfinished;         /* puts minus task_done calls */
 };
@@ -34,7 +36,7 @@ int par_queue_create(par_queue **out, size_t capacity)
     par_queue *q = calloc(1, sizeof *q);
     if (!q)
         return PAR_ENOMEM;
-    par__ring_init(&q->items, PAR_UNBOUNDED);
+    item_ring_init(&q->items, PAR_UNBOUNDED);
     if (par__chan_init(&q->chan, capacity) != 0) {
         free(q);
         return PAR_ENOMEM;
@@ -54,7 +56,7 @@ void par_queue_destroy(par_queue *q)
         return;
     par__cond_destroy(&q->all_done);
     par__chan_destroy(&q->chan);
-    par__ring_free(&q->items);
+    item_ring_free(&q->items);
     free(q);
 }
 
@@ -64,10 +66,10 @@ int par_queue_put(par_queue *q, void *item, double timeout_s)
         return PAR_EINVAL;
     par__lock(&q->chan.lock);
     int rc = par__chan_wait_room_locked(&q->chan, timeout_s);
-    if (rc == 0 && par__ring_reserve(&q->items) != 0)
+    if (rc == 0 && item_ring_reserve(&q->items) != 0)
         rc = PAR_ENOMEM;
     if (rc == 0) {
-        par__ring_push(&q->items, item);
+        item_ring_push(&q->items, item);
         q->unfinished++;
         par__chan_added_locked(&q->chan);
     }
@@ -82,7 +84,7 @@ int par_queue_get(par_queue *q, void **item, double timeout_s)
     par__lock(&q->chan.lock);
     int rc = par__chan_wait_item_locked(&q->chan, timeout_s);
     if (rc == 0) {
-        *item = par__ring_pop(&q->items);
+        *item = item_ring_pop(&q->items);
         par__chan_removed_locked(&q->chan);
     }
     par__unlock(&q->chan.lock);
