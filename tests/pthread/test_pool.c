@@ -401,6 +401,48 @@ static void pool_shutdown_nowait_cancel_under_load_loses_nothing(void **state)
     par_event_destroy(l.half);
 }
 
+static void pool_shutdown_cancel_pending_drops_queued_fire_and_forget_tasks(void **state)
+{
+    (void)state;
+    struct busy_pool b;
+    busy_pool_start(&b, 8, 0, 0);
+    _Atomic long ran = 0;
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(par_pool_submit(b.p, count_task, &ran, NULL), 0);
+    assert_int_equal(par_pool_shutdown(b.p, 0, 1), 0);
+    assert_int_equal(par_pool_pending(b.p), 0);
+    par_event_set(b.g.release);
+    assert_int_equal(par_pool_join(b.p, PAR_FOREVER), 0);   /* nothing left over */
+    assert_int_equal(atomic_load(&ran), 0);
+    busy_pool_stop(&b);
+}
+
+static void pool_idle_worker_is_woken_while_another_is_busy(void **state)
+{
+    (void)state;
+    /* Two workers: one is held in a gate; a second task must still run
+     * (on the other worker) before the gate opens, else this hangs. */
+    par_pool *p;
+    assert_int_equal(par_pool_create(&p, 2, 8), 0);
+    struct gate g;
+    gate_init(&g, 0, 0);
+    par_future *busy, *f;
+    assert_int_equal(par_pool_submit(p, gate_task, &g, &busy), 0);
+    assert_int_equal(par_event_wait(g.started, PAR_FOREVER), 0);
+    for (intptr_t i = 0; i < 100; i++) {
+        assert_int_equal(par_pool_submit(p, double_task, (void *)i, &f), 0);
+        void *v;
+        assert_int_equal(par_future_result(f, PAR_FOREVER, &v), 0);
+        assert_int_equal((intptr_t)v, 2 * i);
+        par_future_release(f);
+    }
+    assert_false(par_future_done(busy));
+    par_event_set(g.release);
+    par_pool_destroy(p);
+    par_future_release(busy);
+    gate_fini(&g);
+}
+
 static void pool_two_pools_do_not_interfere(void **state)
 {
     (void)state;
@@ -494,6 +536,8 @@ int main(void)
         cmocka_unit_test(pool_shutdown_with_wait_runs_every_queued_task),
         cmocka_unit_test(pool_shutdown_cancel_pending_cancels_queued_tasks),
         cmocka_unit_test(pool_shutdown_nowait_cancel_under_load_loses_nothing),
+        cmocka_unit_test(pool_shutdown_cancel_pending_drops_queued_fire_and_forget_tasks),
+        cmocka_unit_test(pool_idle_worker_is_woken_while_another_is_busy),
         cmocka_unit_test(pool_two_pools_do_not_interfere),
         cmocka_unit_test(pool_start_and_stop_hooks_run_in_every_worker),
         cmocka_unit_test(pool_unbounded_queue_never_blocks_submit),
