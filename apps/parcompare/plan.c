@@ -2,15 +2,16 @@
 
 #include <string.h>
 
-/* --quick sizes: each serial point takes roughly 0.1 s on a current core
- * (Release build), so that the whole matrix, gil and MPI start-up included,
- * fits in about two minutes on 2 cores. map stays fine-grained on purpose:
- * x*x is a few nanoseconds, and the table should show what that means. */
+/* --quick sizes: each serial point takes roughly 0.15-0.2 s on a current
+ * core (Release build), so that the whole matrix, gil, the cheatsheet points
+ * and MPI start-up included, takes about one minute on 2 cores (two at most
+ * on a slower or busy one). map stays fine-grained on purpose: x*x is a few
+ * nanoseconds per item, and the table should show what that means. */
 static const struct par__sizes quick_sizes[PAR_W_COUNT_] = {
     [PAR_W_MAP] = { .items = 4000000 },
-    [PAR_W_FIB] = { .n = 31, .k = 16 },
-    [PAR_W_PARMAP] = { .items = 16 },
-    [PAR_W_FIBTASK] = { .n = 37, .cutoff = 22 },
+    [PAR_W_FIB] = { .n = 32, .k = 16 },
+    [PAR_W_PARMAP] = { .items = 32 },
+    [PAR_W_FIBTASK] = { .n = 38, .cutoff = 23 },
 };
 
 #define QUICK_REPS 3

@@ -87,6 +87,9 @@ static int speedup_plot(FILE *g, const char *dir, const char *datadir,
     double top = ymax > pl->cores ? ymax : pl->cores;
     fprintf(g, "reset\n");
     common_style(g);
+    /* Top left is free unless a point is superlinear: the ideal line and the
+     * measured ones rise from bottom left. */
+    fprintf(g, "set key inside top left vertical\n");
     fprintf(g, "set output ");
     char png[4300];
     snprintf(png, sizeof png, "%s/speedup-%s.png", dir, wn);
