@@ -20,6 +20,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -37,6 +40,11 @@ static const char *server_path(void)
 }
 
 /* ---- the server process --------------------------------------------------- */
+
+/* The server of the running test, until it has been waited for: a failing
+ * assertion leaves the test early, and the teardown must not leave it running
+ * (it may be computing fib(92)). */
+static pid_t live_server = -1;
 
 struct server {
     pid_t pid;
@@ -78,6 +86,9 @@ static void server_start(struct server *s, const char *mode, const char *const *
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
+#ifdef __linux__
+        prctl(PR_SET_PDEATHSIG, SIGKILL);  /* and if this test process dies, so does it */
+#endif
         dup2(p[1], 1);
         close(p[0]);
         close(p[1]);
@@ -87,6 +98,7 @@ static void server_start(struct server *s, const char *mode, const char *const *
         _exit(127);
     }
     close(p[1]);
+    live_server = pid;
     s->pid = pid;
     s->out = p[0];
     s->port = -1;
@@ -125,7 +137,19 @@ static int server_wait(struct server *s)
     close(s->out);
     int st;
     assert_int_equal(waitpid(s->pid, &st, 0), s->pid);
+    live_server = -1;
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int kill_leftover_server(void **state)
+{
+    (void)state;
+    if (live_server > 0) {
+        kill(live_server, SIGKILL);
+        waitpid(live_server, NULL, 0);
+        live_server = -1;
+    }
+    return 0;
 }
 
 static void server_stop(struct server *s)
@@ -703,8 +727,10 @@ static void netcat_session_like_the_cheatsheet(void **state)
     server_stop(&s);
 }
 
-#define BOTH(fn) cmocka_unit_test_prestate(fn, (void *)POOL), \
-                 cmocka_unit_test_prestate(fn, (void *)CORO)
+#define ONE(fn) cmocka_unit_test_teardown(fn, kill_leftover_server)
+#define BOTH(fn) \
+    cmocka_unit_test_prestate_setup_teardown(fn, NULL, kill_leftover_server, (void *)POOL), \
+    cmocka_unit_test_prestate_setup_teardown(fn, NULL, kill_leftover_server, (void *)CORO)
 
 int main(void)
 {
@@ -717,12 +743,12 @@ int main(void)
         BOTH(an_idle_client_times_out),
         BOTH(a_client_that_never_reads_cannot_block_the_others),
         BOTH(fifty_clients_times_twenty_requests_all_answered_right),
-        cmocka_unit_test(pool_big_n_does_not_block_small_n),
-        cmocka_unit_test(pool_a_client_that_resets_frees_its_worker),
+        ONE(pool_big_n_does_not_block_small_n),
+        ONE(pool_a_client_that_resets_frees_its_worker),
         BOTH(sigterm_stops_cleanly_and_tells_connected_clients),
         BOTH(sigint_stops_even_during_fib_92),
-        cmocka_unit_test(bad_options_print_one_line_and_exit_2),
-        cmocka_unit_test(help_describes_the_options_and_exits_0),
+        ONE(bad_options_print_one_line_and_exit_2),
+        ONE(help_describes_the_options_and_exits_0),
         BOTH(a_port_in_use_is_one_line_and_exit_1),
         BOTH(netcat_session_like_the_cheatsheet),
     };
