@@ -36,6 +36,27 @@ static int ok_matrix(const struct par__point *p, enum par_workload w)
     return (p->sets & PAR__SET_MATRIX) && p->workload == w && p->status == PAR__ST_OK;
 }
 
+/* The distinct worker counts of w's verified matrix points, ascending
+ * (serial's 1 included even when --workers left 1 out). Returns how many. */
+static int worker_counts(const struct par__matrix *m, enum par_workload w, int *out, int max)
+{
+    int n = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const struct par__point *p = &m->pts[i];
+        if (!ok_matrix(p, w))
+            continue;
+        int pos = 0;
+        while (pos < n && out[pos] < p->workers)
+            pos++;
+        if ((pos < n && out[pos] == p->workers) || n == max)
+            continue;
+        memmove(&out[pos + 1], &out[pos], (size_t)(n - pos) * sizeof *out);
+        out[pos] = p->workers;
+        n++;
+    }
+    return n;
+}
+
 /* Opens <datadir>/<kind>-<workload>.dat for writing; its name goes to data. */
 static FILE *open_data(const char *datadir, const char *kind, enum par_workload w, char *data,
                        size_t len)
@@ -83,7 +104,9 @@ static int speedup_plot(FILE *g, const char *dir, const char *datadir,
     fclose(d);
     if (!blocks)
         return 0;
-    int wmax = pl->workers[pl->nworkers - 1];
+    int wl[PAR__MAX_WORKER_COUNTS + 1];
+    int nw = worker_counts(m, w, wl, PAR__MAX_WORKER_COUNTS + 1);
+    int wmax = wl[nw - 1];
     double top = ymax > pl->cores ? ymax : pl->cores;
     fprintf(g, "reset\n");
     common_style(g);
@@ -99,8 +122,8 @@ static int speedup_plot(FILE *g, const char *dir, const char *datadir,
     fprintf(g, "set xlabel 'workers (threads, or processes for proc and mpi)'\n"
                "set ylabel 'speed-up  (serial median / median)'\n");
     fprintf(g, "set xrange [0.5:%g]\nset yrange [0:%g]\nset xtics (", wmax + 0.5, top * 1.15);
-    for (int j = 0; j < pl->nworkers; j++)
-        fprintf(g, "%s%d", j ? ", " : "", pl->workers[j]);
+    for (int j = 0; j < nw; j++)
+        fprintf(g, "%s%d", j ? ", " : "", wl[j]);
     fprintf(g, ")\nset arrow from %d, graph 0 to %d, graph 1 nohead dt 3 lc rgb '#999999'\n",
             pl->cores, pl->cores);
     fprintf(g, "set label 'cores = %d' at %d, graph 0.96 offset 0.5,0 textcolor rgb '#777777'\n",
@@ -143,6 +166,8 @@ static int time_plot(FILE *g, const char *dir, const char *datadir, const struct
     }
     const char *unit = par__time_unit(ref && ref->status == PAR__ST_OK ? ref->median : tmax);
     double scale = par__time_scale(unit);
+    int wl[PAR__MAX_WORKER_COUNTS + 1];
+    int nw = worker_counts(m, w, wl, PAR__MAX_WORKER_COUNTS + 1);
 
     /* x positions: groups of bars, one group per back end, a gap between. */
     double x = 0, centre[PAR__BE_COUNT];
@@ -152,10 +177,10 @@ static int time_plot(FILE *g, const char *dir, const char *datadir, const struct
     for (int bi = 0; bi < pl->nbackends; bi++) {
         int be = pl->backends[bi];
         double first = -1;
-        for (int j = 0; j < pl->nworkers && nbars < 512; j++) {
+        for (int j = 0; j < nw && nbars < 512; j++) {
             for (size_t i = 0; i < m->n; i++) {
                 const struct par__point *p = &m->pts[i];
-                if (!ok_matrix(p, w) || (int)p->backend != be || p->workers != pl->workers[j])
+                if (!ok_matrix(p, w) || (int)p->backend != be || p->workers != wl[j])
                     continue;
                 x += 1;
                 if (first < 0)
@@ -174,14 +199,14 @@ static int time_plot(FILE *g, const char *dir, const char *datadir, const struct
         }
     }
     /* One data block per worker count (so each gets a colour and a key). */
-    int blocks = 0, blockj[PAR__MAX_WORKER_COUNTS];
-    for (int j = 0; j < pl->nworkers; j++) {
+    int blocks = 0, blockj[PAR__MAX_WORKER_COUNTS + 1];
+    for (int j = 0; j < nw; j++) {
         int rows = 0;
         for (int b = 0; b < nbars; b++) {
             if (bars[b].j != j)
                 continue;
             if (!rows++)
-                fprintf(d, "%s# %d workers\n", blocks ? "\n\n" : "", pl->workers[j]);
+                fprintf(d, "%s# %d workers\n", blocks ? "\n\n" : "", wl[j]);
             fprintf(d, "%.2f %.6f %.6f\n", bars[b].x, bars[b].p->median * scale,
                     bars[b].p->mad * scale);
         }
@@ -216,7 +241,7 @@ static int time_plot(FILE *g, const char *dir, const char *datadir, const struct
         if (b)
             fprintf(g, ", \\\n     ");
         gp_string(g, data);
-        int wk = pl->workers[blockj[b]];
+        int wk = wl[blockj[b]];
         fprintf(g, " index %d using 1:2:3 with boxerrorbars lc rgb '%s' title '%d worker%s'", b,
                 workers_colour[(size_t)blockj[b] % NWCOL], wk, wk == 1 ? "" : "s");
     }
