@@ -1,6 +1,8 @@
 /* par_pool: creation, submit variants, backpressure, nesting, join,
  * shutdown, isolation between pools. */
 #include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -443,6 +445,30 @@ static void pool_idle_worker_is_woken_while_another_is_busy(void **state)
     gate_fini(&g);
 }
 
+static void pool_keeps_working_in_the_parent_after_a_fork(void **state)
+{
+    (void)state;
+    /* A fork taken while a worker is busy: the child must not touch the
+     * pool (pool.h) and leaves at once; the parent's pool is unaffected. */
+    struct busy_pool b;
+    busy_pool_start(&b, 8, 0, 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(42);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 42);
+    par_future *f;
+    assert_int_equal(par_pool_submit(b.p, double_task, (void *)4, &f), 0);
+    par_event_set(b.g.release);
+    void *v;
+    assert_int_equal(par_future_result(f, PAR_FOREVER, &v), 0);
+    assert_int_equal((intptr_t)v, 8);
+    par_future_release(f);
+    busy_pool_stop(&b);
+}
+
 static void pool_two_pools_do_not_interfere(void **state)
 {
     (void)state;
@@ -538,6 +564,7 @@ int main(void)
         cmocka_unit_test(pool_shutdown_nowait_cancel_under_load_loses_nothing),
         cmocka_unit_test(pool_shutdown_cancel_pending_drops_queued_fire_and_forget_tasks),
         cmocka_unit_test(pool_idle_worker_is_woken_while_another_is_busy),
+        cmocka_unit_test(pool_keeps_working_in_the_parent_after_a_fork),
         cmocka_unit_test(pool_two_pools_do_not_interfere),
         cmocka_unit_test(pool_start_and_stop_hooks_run_in_every_worker),
         cmocka_unit_test(pool_unbounded_queue_never_blocks_submit),
