@@ -73,10 +73,15 @@ void par__plan_make(struct par__plan *pl, const struct par__cli *c, const struct
         memcpy(pl->workers, c->workers, sizeof pl->workers);
         pl->nworkers = c->nworkers;
     } else {
-        int top = cores < PAR__MAX_WORKER_COUNTS - 1 ? cores : PAR__MAX_WORKER_COUNTS - 1;
-        for (int j = 1; j <= top; j++)
+        /* Every count up to 8 cores; beyond, powers of two and the core
+         * count, so that a big machine's quick run stays quick. */
+        for (int j = 1; j <= cores; j = cores <= 8 ? j + 1 : (2 * j < cores ? 2 * j : cores)) {
             pl->workers[pl->nworkers++] = j;
-        pl->workers[pl->nworkers++] = 2 * cores; /* one oversubscribed point */
+            if (j == cores)
+                break;
+        }
+        if (2 * cores <= PAR_MAX_WORKERS)
+            pl->workers[pl->nworkers++] = 2 * cores; /* one oversubscribed point */
     }
 
     if (!c->full)

@@ -155,8 +155,8 @@ static void sentence(const struct par__matrix *m, int i, int n, size_t items, in
                          "interpreted work per item (%s than plain map); in C, 10 threads on "
                          "%d cores are %s than the serial loop: %s",
                          compare(py, a, sizeof a), cores, compare(cr, b, sizeof b),
-                         cr < 0.95 ? "each thread gets one big block, so even ~1 ns of work "
-                                     "per item is worth splitting"
+                         cr < 0.95 ? "the pool hands out large chunks of items, so even ~1 ns "
+                                     "of work per item is worth splitting"
                                    : "at ~1 ns per item, starting ten threads' share of the "
                                      "work costs about what it saves");
         if (w > 0 && (size_t)w < len && !isnan(alt))
@@ -208,8 +208,10 @@ static void sentence(const struct par__matrix *m, int i, int n, size_t items, in
         double ratio = c / th;
         const char *why = ratio > 1.15 ? "paying for pipes and a second address space where "
                                          "threads share memory."
-                        : ratio < 0.87 ? "which no mechanism explains (both run the two calls "
-                                         "on both cores): read it as run-to-run noise."
+                        : ratio < 0.87 ? "which is not what processes cost against threads "
+                                         "(both run the two calls on both cores at once): look "
+                                         "at the MADs and the machine-load line before reading "
+                                         "anything into it."
                                        : "since both run the two calls on both cores, the "
                                          "workers are forked before the clock and each call "
                                          "sends only a few bytes through a pipe.";
