@@ -1,6 +1,7 @@
 /* DESIGN: one child at a time. The parent forks; the child makes itself the
- * leader of a new process group (so that mpirun's ranks and the process
- * pool's workers share its group), wires stdout/stderr to pipes and execs.
+ * leader of a new process group (the process pool's workers share it; Open
+ * MPI gives each rank a group of its own, and mpirun stops them when it gets
+ * SIGTERM), wires stdout/stderr to pipes and execs.
  * A close-on-exec pipe tells the parent whether exec worked: it reads EOF
  * when exec succeeded and the child's errno when it failed.
  *
@@ -11,8 +12,8 @@
  *                         hold our pipes open), drain the pipes to EOF;
  *   deadline passes    -> SIGTERM the group (mpirun forwards it to ranks),
  *                         two seconds later SIGKILL the group, then reap.
- * If parcompare itself is interrupted, the handler kills the current group
- * before parcompare dies (the child is not in the terminal's foreground
+ * If parcompare itself is interrupted, the handler sends SIGTERM to the
+ * current group before parcompare dies (the child is not in the terminal's foreground
  * group, so it would not see Ctrl-C). */
 #include "child.h"
 
@@ -38,7 +39,7 @@ static void on_interrupt(int sig)
 {
     int g = atomic_load(&current_group);
     if (g > 0)
-        kill(-g, SIGKILL);
+        kill(-g, SIGTERM); /* mpirun stops its ranks on SIGTERM, not on SIGKILL */
     signal(sig, SIG_DFL);
     raise(sig);
 }

@@ -1,6 +1,7 @@
 /* Runs one program as a child process in its own process group, captures
- * its stdout and stderr, and kills the whole group when it runs past its
- * deadline (mpirun and the process pool start processes of their own).
+ * its stdout and stderr, and stops the whole group when it runs past its
+ * deadline: SIGTERM first (mpirun passes it on to its ranks, which live in
+ * groups of their own), SIGKILL if that is not enough.
  *
  * Not thread-safe (changes no process-wide state, but reaps with waitpid on
  * a pid it owns; call it from one thread). */
@@ -34,8 +35,8 @@ struct par__child {
 int par__child_run(char *const argv[], char *const env_add[], double timeout_s,
                    struct par__child *res);
 
-/* Installs SIGINT/SIGTERM/SIGHUP handlers that kill the running child's
- * process group and then let the signal end parcompare as usual. */
+/* Installs SIGINT/SIGTERM/SIGHUP handlers that send SIGTERM to the running
+ * child's process group and then let the signal end parcompare as usual. */
 void par__child_interrupts(void);
 
 /* Frees the captured output; *res may then be reused. */
