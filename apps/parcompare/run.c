@@ -106,6 +106,11 @@ static void build_args(const struct par__point *p, const struct par__tools *t, s
             push_num(a, "--cutoff", s->cutoff);
         break;
     }
+    /* The cheatsheet's own sizes: say so in the child's record too (the
+     * explicit sizes above are the same, and they win). */
+    int seed = p->workload == PAR_W_MAP ? s->items == 999999 : s->n == 35 && s->k <= 5;
+    if ((p->sets & PAR__SET_STORY) && seed && p->workload != PAR_W_PARMAP)
+        push(a, "--seed-sizes");
     push_num(a, "--reps", p->reps);
     push_num(a, "--warmup", p->warmup);
 }
