@@ -10,7 +10,8 @@
 
 /* The flags parcompare gives mpirun (Open MPI), as one string for records:
  * more ranks than cores, no binding, the ob1 messaging layer for a fast
- * start on one node (and --allow-run-as-root for root). */
+ * start on one node (and --allow-run-as-root for root); "" for another
+ * MPI's mpirun. Returns a static buffer, rewritten by each call. */
 const char *par__mpirun_flags(const struct par__tools *t);
 
 /* Runs p as a child of poolmap / parmap / mpirun and fills its outcome
