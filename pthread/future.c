@@ -174,8 +174,11 @@ static void waiter_notify(struct par__waiter *w, size_t index, const par_future 
 
 static void complete(par_future *f, int final_state, void *value, int code)
 {
-    f->value = value;
-    f->code = code;
+    if (final_state == PAR_FUTURE_DONE) {
+        /* A cancelled future is final since its claim: nobody reads these. */
+        f->value = value;
+        f->code = code;
+    }
     struct par__callback *cb = NULL;
     int old = atomic_load(&f->state);
     while (!(old & PAR__LISTENERS))

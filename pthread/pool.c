@@ -12,9 +12,10 @@
  * `lock`, bounded by the user's capacity (tombstones count until a worker
  * drops them). A queued future carries one reference owned by the queue,
  * passed to the worker that pops it; a fire-and-forget task has no future
- * and costs no allocation. Ordering: tasks start in submission order, except that a
- * worker waiting on a future may run that task early (see future.c) and a
- * worker that submits to its own full queue runs the new task inline.
+ * and costs no allocation. Ordering: tasks start in submission order,
+ * except that a worker waiting on a future may run that task early (see
+ * future.c) and a worker that submits to its own full queue runs the new
+ * task inline.
  *
  * Sleeping, never spinning: idle workers sleep on `work_cond`; blocked
  * submitters on `room_cond`; workers that wait on a future and have nothing
@@ -27,8 +28,9 @@
  * Completion: the thread that wins a future's state swap runs or cancels
  * it, completes it (future.c), and then decrements `unfinished` under
  * `lock` (a worker does it when it comes back for its next task, so a task
- * costs it one lock/unlock of the pool), waking join/shutdown at 0. Destroy waits for unfinished == 0 and every worker's exit, then
- * joins them, so no thread touches a freed pool.
+ * costs it one lock/unlock of the pool), waking join/shutdown at 0.
+ * Destroy waits for unfinished == 0 and every worker's exit, then joins
+ * them, so no thread touches a freed pool.
  *
  * Lock order: future lock, then waiter lock, then pool `lock` (a leaf: code
  * holding it calls no user code and takes no other lock). Tasks and
@@ -55,11 +57,11 @@ PAR__RING_DEFINE(task_ring, struct task)
 struct par_pool {
     /* Read-only after creation. */
     struct par_pool_opts opts;
-    int nthreads;
     pthread_t *threads;
     size_t low_mark;          /* wake blocked submitters at or below this */
 
     pthread_mutex_t lock;     /* protects every field below */
+    int nthreads;             /* workers started (final once create returns) */
     pthread_cond_t work_cond; /* idle workers: queue not empty, or shutdown */
     pthread_cond_t room_cond; /* blocked submitters: room, or shutdown */
     pthread_cond_t help_cond; /* helping waiters: work, or their future done */
@@ -310,10 +312,13 @@ int par_pool_create_ex(par_pool **out, const struct par_pool_opts *opts)
     if (opts->stack_size > 0 && pthread_attr_setstacksize(&attr, opts->stack_size) != 0)
         rc = PAR_EINVAL;
     for (int i = 0; rc == 0 && i < opts->workers; i++) {
-        if (pthread_create(&p->threads[i], &attr, worker_main, p) != 0)
+        if (pthread_create(&p->threads[i], &attr, worker_main, p) != 0) {
             rc = PAR_ESYS;
-        else
+        } else {
+            par__lock(&p->lock);
             p->nthreads++;
+            par__unlock(&p->lock);
+        }
     }
     pthread_attr_destroy(&attr);
     if (rc != 0) {
