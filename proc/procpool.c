@@ -101,9 +101,19 @@ struct task {
     size_t res_len;
     char err[ERRLEN];
     struct task *next;        /* pending queue link */
-    const void *group;        /* the map call a chunk belongs to, else NULL */
+    struct map_call *group;   /* the map call a chunk belongs to, else NULL */
     int is_future;            /* embedded in a par_proc_future */
     int handle_freed;         /* future: the caller gave its handle back */
+};
+
+/* One par_proc_map_bounds call: its chunks and how many have finished
+ * (counted by complete(), so waiting costs O(1) per event, not O(chunks)). */
+struct map_call {
+    par_proc_pool *pool;
+    struct task *tasks;
+    size_t n, ndone;
+    int failed;     /* a chunk failed */
+    int cancelled;  /* ...and the chunks not started were cancelled */
 };
 
 struct par_proc_future {
@@ -383,6 +393,11 @@ static void complete(par_proc_pool *p, struct task *t, enum par_proc_future_stat
     t->done_seq = ++p->done_seq;
     if (err && t->err != err)
         snprintf(t->err, sizeof t->err, "%s", err);
+    if (t->group) {
+        t->group->ndone++;
+        if (status)
+            t->group->failed = 1;
+    }
     if (t->is_future && t->handle_freed) {
         free_task_memory(t);
         free(t);
@@ -924,32 +939,17 @@ void par_proc_as_completed_end(par_proc_as_completed *it)
 
 /* ---- map -------------------------------------------------------------------- */
 
-struct map_call {
-    par_proc_pool *pool;
-    struct task *tasks;
-    size_t n;
-    int failed;     /* a chunk failed: the rest has been cancelled */
-};
-
 /* Done when every chunk is; on the first failure, cancel what has not
  * started (fail fast, like Python's map raising on the first error). */
 static int map_done(void *ctx)
 {
     struct map_call *m = ctx;
-    size_t done = 0;
-    for (size_t i = 0; i < m->n; i++) {
-        const struct task *t = &m->tasks[i];
-        if (t->state == PAR_PROC_DONE || t->state == PAR_PROC_CANCELLED) {
-            done++;
-            if (t->status && !m->failed) {
-                m->failed = 1;
-                cancel_pending_if(m->pool, pick_group, m, PAR_ECANCELLED,
-                                  "cancelled: an earlier chunk failed");
-                return map_done(ctx);
-            }
-        }
+    if (m->failed && !m->cancelled) {
+        m->cancelled = 1;
+        cancel_pending_if(m->pool, pick_group, m, PAR_ECANCELLED,
+                          "cancelled: an earlier chunk failed");
     }
-    return done == m->n;
+    return m->ndone == m->n;
 }
 
 int par_proc_map_bounds(par_proc_pool *p, par_proc_item_fn fn, const void *ctx, size_t ctx_len,
