@@ -12,9 +12,10 @@ int64_t par_now_ns(void);
 double par_now_s(void);
 
 /* Absolute CLOCK_MONOTONIC deadline `timeout_s` seconds from now, for
- * pthread_cond_timedwait on a condition variable created with
- * par_cond_init_monotonic(). A negative timeout means "no deadline" and
- * must be handled by the caller. */
+ * pthread_cond_timedwait on a condition variable whose clock was set with
+ * pthread_condattr_setclock(CLOCK_MONOTONIC) (pthread/sync_internal.h does
+ * this for every library condvar). A negative timeout means "no deadline"
+ * and must be handled by the caller. */
 struct timespec par_deadline_after(double timeout_s);
 
 #endif
