@@ -223,7 +223,8 @@ static int threads_map(struct par_run *run, const struct par_map *job)
                  par_schedule_name(job->schedule), first, last, submitted);
     if (st->gil)
         snprintf(run->detail + strlen(run->detail), sizeof run->detail - strlen(run->detail),
-                 ",switch=%gms", 1e3 * par_gil_interval(st->gil));
+                 ",switch=%gms,handovers=%llu", 1e3 * par_gil_interval(st->gil),
+                 (unsigned long long)par_gil_switches(st->gil));
     return 0;
 }
 
