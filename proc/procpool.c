@@ -133,6 +133,7 @@ enum pool_state { POOL_OPEN, POOL_CLOSING, POOL_CLOSED };
 struct par_proc_pool {
     pthread_t owner;
     pid_t owner_pid;
+    size_t page;              /* page size, for the workers' buffers */
     enum pool_state state;
     int nslots;
     struct slot *slots;
@@ -227,7 +228,9 @@ static void reply(int fd, uint64_t id, int status, const void *res, size_t len)
         _exit(WORKER_EXIT_IO); /* the parent is gone */
 }
 
-static _Noreturn void worker_main(int fd)
+/* The worker loop. `page` comes from the parent: sysconf() is not on POSIX's
+ * list of functions a child of a multithreaded process may call. */
+static _Noreturn void worker_main(int fd, size_t page)
 {
     unsigned char *buf = NULL;
     size_t cap = 0;
@@ -244,8 +247,6 @@ static _Noreturn void worker_main(int fd)
         if (q.ctx_len > SIZE_MAX / 4 || q.arg_len > SIZE_MAX / 4 || q.res_cap > SIZE_MAX / 4)
             need = SIZE_MAX;
         if (need > cap) {
-            long pg = sysconf(_SC_PAGESIZE);
-            size_t page = pg > 0 ? (size_t)pg : 4096;
             size_t ncap = need > SIZE_MAX - page ? SIZE_MAX : (need + page - 1) / page * page;
             void *nb = ncap == SIZE_MAX ? MAP_FAILED
                      : mmap(NULL, ncap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -332,7 +333,7 @@ static int spawn(par_proc_pool *p, int w)
         for (int i = 0; i < p->nslots; i++)
             if (i != w && p->slots[i].fd >= 0)
                 close(p->slots[i].fd);
-        worker_main(sv[1]);
+        worker_main(sv[1], p->page);
     }
     close(sv[1]);
     p->slots[w] = (struct slot){ .pid = pid, .fd = sv[0], .task = NULL };
@@ -651,6 +652,8 @@ int par_proc_pool_create(par_proc_pool **out, int workers)
     }
     p->owner = pthread_self();
     p->owner_pid = getpid();
+    long pg = sysconf(_SC_PAGESIZE);
+    p->page = pg > 0 ? (size_t)pg : 4096;
     p->state = POOL_OPEN;
     p->nslots = workers;
     for (int w = 0; w < workers; w++)
