@@ -25,7 +25,8 @@
  *            over the first ranks), compute, Gatherv; the root's block
  *            stays in place (MPI_IN_PLACE).
  *   dynamic  master/worker with chunks (--chunk, default n/(8*ranks)).
- *   guided   treated as dynamic (chunks of --chunk); said in the detail.
+ *   guided   the same master/worker, with chunks of ceil(remaining/ranks)
+ *            items, never fewer than --chunk (default 1).
  *
  * Dynamic: the master (root) also computes. Reasons: on the machines this
  * is built for (2 cores, mpirun -n 2) a master that only hands out chunks
@@ -300,7 +301,10 @@ static void run_static(struct mpi_state *st, const struct blocks *b, const struc
 /* ---- dynamic: master/worker ------------------------------------------------ */
 
 struct dyn {
-    size_t chunk, msg;       /* items per chunk; int64 per message (2 + chunk) */
+    int guided;
+    size_t chunk;            /* dynamic: items per chunk; guided: the least */
+    size_t max_chunk, msg;   /* the largest chunk; int64 per message (2 + it) */
+    size_t ranks;
     int64_t *mem;            /* every buffer below, one allocation */
     /* master: per worker w (index w-1): two send slots, one receive buffer */
     int64_t *sbuf, *rbuf;
@@ -310,17 +314,33 @@ struct dyn {
     int64_t *wrecv[2], *wsend[2];
 };
 
-static int dyn_alloc(struct dyn *d, const struct mpi_state *st, size_t n, size_t chunk)
+/* Items in the next chunk when `left` items are not handed out yet. */
+static size_t next_chunk(const struct dyn *d, size_t left)
+{
+    size_t c = d->chunk;
+    if (d->guided) {
+        size_t g = left / d->ranks + (left % d->ranks != 0);
+        if (g > c)
+            c = g;
+    }
+    return c < left ? c : left;
+}
+
+static int dyn_alloc(struct dyn *d, const struct mpi_state *st, size_t n, size_t chunk,
+                     int guided)
 {
     memset(d, 0, sizeof *d);
+    d->guided = guided;
+    d->ranks = (size_t)st->size;
     if (chunk == 0)
-        chunk = n / (8 * (size_t)st->size) + 1;
+        chunk = guided ? 1 : n / (8 * (size_t)st->size) + 1;
     if (chunk > n)
         chunk = n ? n : 1;
-    if (chunk > (size_t)INT_MAX - 2)
-        return PAR_ERANGE;
     d->chunk = chunk;
-    d->msg = chunk + 2;
+    d->max_chunk = n ? next_chunk(d, n) : 1;
+    if (d->max_chunk > (size_t)INT_MAX - 2)
+        return PAR_ERANGE;
+    d->msg = d->max_chunk + 2;
     size_t nw = (size_t)st->size - 1, bufs = st->rank == 0 ? 3 * nw : 4;
     if (bufs && d->msg > SIZE_MAX / sizeof(int64_t) / bufs)
         return PAR_ENOMEM;
@@ -380,7 +400,7 @@ static void send_next(struct master *m, int w)
     MPI_Wait(req, MPI_STATUS_IGNORE); /* the slot's previous message has left */
     int64_t *buf = d->sbuf + (2 * i + (size_t)s) * d->msg;
     if (m->next < m->n) {
-        size_t c = m->n - m->next < d->chunk ? m->n - m->next : d->chunk;
+        size_t c = next_chunk(d, m->n - m->next);
         buf[0] = (int64_t)m->next;
         buf[1] = (int64_t)c;
         memcpy(buf + 2, m->in + m->next, c * sizeof *buf);
@@ -411,7 +431,7 @@ static void take_result(struct master *m, int w)
     size_t i = (size_t)w - 1;
     const int64_t *buf = d->rbuf + i * d->msg;
     int64_t start = buf[0], c = buf[1];
-    if (start < 0 || c <= 0 || (size_t)c > d->chunk || (size_t)(start + c) > m->n)
+    if (start < 0 || c <= 0 || (size_t)c > d->max_chunk || (size_t)(start + c) > m->n)
         MPI_Abort(m->st->comm, 1); /* a result we never asked for */
     memcpy(m->out + start, buf + 2, (size_t)c * sizeof *buf);
     d->inflight[i]--;
@@ -439,7 +459,7 @@ static void run_master(struct mpi_state *st, struct dyn *d, const struct par_ker
             take_result(&m, idx + 1);
         }
         if (m.next < n) { /* the master's own chunk */
-            size_t c = n - m.next < d->chunk ? n - m.next : d->chunk;
+            size_t c = next_chunk(d, n - m.next);
             apply(k, in + m.next, out + m.next, c);
             m.next += c;
             continue;
@@ -473,7 +493,7 @@ static void run_worker(struct mpi_state *st, struct dyn *d, const struct par_ker
             MPI_Wait(&rreq[b ^ 1], MPI_STATUS_IGNORE);
             break;
         }
-        if (c < 0 || (size_t)c > d->chunk)
+        if (c < 0 || (size_t)c > d->max_chunk)
             MPI_Abort(st->comm, 1);
         MPI_Wait(&sreq[b], MPI_STATUS_IGNORE); /* this send buffer is free again */
         int64_t *res = d->wsend[b];
@@ -486,14 +506,16 @@ static void run_worker(struct mpi_state *st, struct dyn *d, const struct par_ker
     MPI_Waitall(2, sreq, MPI_STATUSES_IGNORE);
 }
 
-/* A dynamic map of kernel k over in[0..n) into out (root's arrays; ignored
- * elsewhere), through steps 2 and 3 of every call. */
+/* A dynamic (or guided) map of kernel k over in[0..n) into out (root's
+ * arrays; ignored elsewhere), through steps 2 and 3 of every call. The
+ * chunk size used (the least, when guided) goes to *used. */
 static int dynamic_map(struct par_run *run, const struct par_kernel *k, const int64_t *in,
-                       int64_t *out, size_t n, size_t chunk)
+                       int64_t *out, size_t n, size_t chunk, int guided, size_t *used)
 {
     struct mpi_state *st = run->state;
     struct dyn d;
-    int rc = agree(run, dyn_alloc(&d, st, n, chunk));
+    int rc = agree(run, dyn_alloc(&d, st, n, chunk, guided));
+    *used = d.chunk;
     if (rc == 0) {
         int64_t t0;
         start_clock(st, &t0);
@@ -543,10 +565,11 @@ static int mpi_map(struct par_run *run, const struct par_map *job)
         blocks_free(&b);
         snprintf(what, sizeof what, "schedule=static (Scatterv/Gatherv)");
     } else {
-        rc = dynamic_map(run, k, job->in, job->out, n, chunk);
-        snprintf(what, sizeof what, "schedule=%s (master/worker, master computes) chunk=%zu",
-                 sched == PAR_SCHED_GUIDED ? "guided->dynamic" : "dynamic",
-                 chunk ? chunk : n / (8 * (size_t)st->size) + 1);
+        int guided = sched == PAR_SCHED_GUIDED;
+        size_t used;
+        rc = dynamic_map(run, k, job->in, job->out, n, chunk, guided, &used);
+        snprintf(what, sizeof what, "schedule=%s (master/worker, master computes) %s=%zu",
+                 guided ? "guided" : "dynamic", guided ? "min_chunk" : "chunk", used);
     }
     set_detail(run, what);
     if (rc && !run->errmsg[0])
@@ -569,10 +592,11 @@ static int mpi_tree(struct par_run *run, int n, int cutoff, int64_t *result)
                        &depth);
     if (rc == 0 && !(vals = malloc(count * sizeof *vals)))
         rc = PAR_ENOMEM;
+    size_t used;
     if (rc == 0)
-        rc = dynamic_map(run, par_kernel_get(PAR_K_FIB), leaves, vals, count, 1);
+        rc = dynamic_map(run, par_kernel_get(PAR_K_FIB), leaves, vals, count, 1, 0, &used);
     else
-        rc = agree(run, rc);
+        rc = agree(run, rc); /* the agreement dynamic_map would have made */
     if (rc == 0) {
         int64_t sum = 0;
         if (st->rank == 0)
