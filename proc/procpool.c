@@ -10,7 +10,11 @@
  * request has been written in full. One task in flight per worker also
  * means the parent only writes to a worker that is waiting in read(), and a
  * worker only writes when the parent expects a reply, so neither side can
- * block the other with a full socket buffer.
+ * block the other with a full socket buffer. The price is one round trip
+ * per task (about 5 us here, docs/mpi.md); chunking amortises it. A second
+ * task queued in a worker would hide that, but would wait behind a long
+ * task while another worker idles, and would die with it: not worth it
+ * for the coarse, irregular tasks processes are for.
  *
  * Progress: every blocking call runs run_until(): dispatch (hand PENDING
  * tasks to idle workers, in queue order), then one poll() over every live
