@@ -67,6 +67,7 @@ int main(int argc, char **argv)
         .backends = table,
         .nbackends = count,
         .rank_hint = rank > 0 ? (rank > 1000000 ? 1000000 : (int)rank) : 0,
+        .workers_env = NULL, /* processes: -j, else the cores (not OMP_NUM_THREADS) */
         .env_extra = par_registry_env,
     };
     return par_driver_main(argc, argv, &tool);

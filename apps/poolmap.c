@@ -14,7 +14,8 @@ int main(int argc, char **argv)
                     : par_registry_has("pthread") ? "pthread" : "serial";
     const struct par_tool tool = {
         .name = "poolmap", .default_backend = def, .default_workload = PAR_W_MAP,
-        .backends = table, .nbackends = count, .rank_hint = 0, .env_extra = par_registry_env,
+        .backends = table, .nbackends = count, .rank_hint = 0,
+        .workers_env = "OMP_NUM_THREADS", .env_extra = par_registry_env,
     };
     return par_driver_main(argc, argv, &tool);
 }

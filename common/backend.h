@@ -30,6 +30,9 @@ struct par_run {
     int workers;        /* in: requested; a back end may set the real count (MPI: ranks) */
     int rank;           /* this process's rank (0 unless MPI) */
     int is_root;        /* 1 where results are verified and printed (default 1) */
+    const char *workers_from; /* back end: where its own worker count came from
+                                 ("launcher" for MPI, "fixed" for serial); NULL
+                                 keeps the options' source */
     void *state;        /* back end private, owned by the back end (freed in close) */
     char detail[128];   /* back end: one line on how it ran ("schedule=dynamic,chunk=64") */
     char errmsg[256];   /* back end: one line saying why a call failed */

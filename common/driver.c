@@ -88,13 +88,14 @@ int par_driver_main(int argc, char **argv, const struct par_tool *tool)
     struct par_opts o;
     char msg[512];
     par_opts_init(&o, tool->default_workload, tool->default_backend);
+    o.workers_env = tool->workers_env;
     if (par_opts_parse(&o, argc, argv, msg, sizeof msg)) {
         usage_error(tool, msg);
         return 2;
     }
     if (o.show_help) {
         if (tool->rank_hint == 0)
-            par_opts_usage(tool->name, tool->default_backend, stdout);
+            par_opts_usage(tool->name, tool->default_backend, tool->workers_env, stdout);
         return 0;
     }
     if (o.show_version) {
@@ -133,6 +134,8 @@ int par_driver_main(int argc, char **argv, const struct par_tool *tool)
     const struct par_backend *be = entry->impl;
     struct par_run run = { .opts = &o, .workers = o.workers, .rank = 0, .is_root = 1 };
     int rc = be->open(&run);
+    if (run.workers_from)
+        o.workers_from = run.workers_from;
     if (rc) {
         if (run.is_root)
             fprintf(stderr, "%s: back end '%s' could not start: %s\n", tool->name, be->name,

@@ -26,6 +26,7 @@ struct par_tool {
     const struct par_backend_entry *backends;  /* every back end, built or not */
     size_t nbackends;
     int rank_hint;      /* the launcher's rank (MPI), 0 otherwise: only 0 prints */
+    const char *workers_env; /* "OMP_NUM_THREADS" for threads; NULL for processes */
     /* Optional: adds what only the registry knows (OpenMP, MPI versions). */
     void (*env_extra)(struct par_env *env);
 };

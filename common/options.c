@@ -111,6 +111,7 @@ void par_opts_init(struct par_opts *o, enum par_workload workload, const char *b
     o->schedule = PAR_SCHED_STATIC;
     o->switch_interval = 0.005;
     o->format = PAR_FMT_TEXT;
+    o->workers_env = "OMP_NUM_THREADS";
 }
 
 enum {
@@ -273,11 +274,13 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
     return 0;
 }
 
-/* OMP_NUM_THREADS may be a list ("4,2" for nested levels): the first entry
- * is the outer level, which is what we run. */
+/* Threads take their count from OMP_NUM_THREADS when -j is absent, as
+ * OpenMP programs do; processes (workers_env NULL) do not. The variable may
+ * be a list ("4,2" for nested levels): the first entry is the outer level,
+ * which is what we run. */
 static int workers_from_env(struct par_opts *o, char *msg, size_t len)
 {
-    const char *s = getenv("OMP_NUM_THREADS");
+    const char *s = o->workers_env ? getenv(o->workers_env) : NULL;
     if (!s || !*s) {
         o->workers = par_cores();
         o->workers_from = "cores";
@@ -291,10 +294,10 @@ static int workers_from_env(struct par_opts *o, char *msg, size_t len)
     first[n] = '\0';
     long long v;
     if (parse_int(first, 1, PAR_MAX_WORKERS, &v))
-        return fail(msg, len, "OMP_NUM_THREADS: expected a whole number in 1..%d, got '%s'",
+        return fail(msg, len, "%s: expected a whole number in 1..%d, got '%s'", o->workers_env,
                     PAR_MAX_WORKERS, s);
     o->workers = (int)v;
-    o->workers_from = "OMP_NUM_THREADS";
+    o->workers_from = o->workers_env;
     return 0;
 }
 
@@ -357,9 +360,15 @@ int par_opts_finish(struct par_opts *o, char *msg, size_t len)
     return 0;
 }
 
-void par_opts_usage(const char *tool, const char *default_backend, void *stream)
+void par_opts_usage(const char *tool, const char *default_backend, const char *workers_env,
+                    void *stream)
 {
     FILE *f = stream;
+    char wdef[96];
+    if (workers_env)
+        snprintf(wdef, sizeof wdef, "%s, else the cores", workers_env);
+    else
+        snprintf(wdef, sizeof wdef, "the cores; under mpirun/srun, the ranks");
     fprintf(f,
 "usage: %s [options]\n"
 "\n"
@@ -369,7 +378,7 @@ void par_opts_usage(const char *tool, const char *default_backend, void *stream)
 "  -w, --workload NAME     map | fib | parmap | fibtask\n"
 "  -b, --backend NAME      serial | pthread | gil | omp | proc | mpi (default %s;\n"
 "                          --list-backends shows which are built)\n"
-"  -j, --workers N         workers, 1..%d (default: OMP_NUM_THREADS, else the cores)\n"
+"  -j, --workers N         workers, 1..%d (default: %s)\n"
 "      --n N               fib argument for fib and fibtask, 1..%d (default %d; fibtask %d)\n"
 "      --k K               fib: number of fib(n) calls, 1..%d (default %d)\n"
 "      --items N           map: items (default %d); parmap: list length (default %d)\n"
@@ -387,7 +396,7 @@ void par_opts_usage(const char *tool, const char *default_backend, void *stream)
 "  -V, --version           version\n"
 "\n"
 "Exit status: 0 verified, 1 a run failed or did not verify, 2 usage error.\n",
-            tool, default_backend, PAR_MAX_WORKERS, PAR_FIB_MAX_N, PAR_DEFAULT_FIB_N,
+            tool, default_backend, PAR_MAX_WORKERS, wdef, PAR_FIB_MAX_N, PAR_DEFAULT_FIB_N,
             PAR_DEFAULT_FIBTASK_N, PAR_MAX_K, PAR_DEFAULT_FIB_K, PAR_DEFAULT_MAP_ITEMS,
             PAR_DEFAULT_PARMAP_ITEMS, PAR_DEFAULT_FIBTASK_N - PAR_DEFAULT_FIBTASK_CUTOFF,
             PAR_MAX_REPS, PAR_MAX_WARMUP);

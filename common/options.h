@@ -22,6 +22,8 @@ struct par_opts {
     const char *backend;        /* name as given (points into argv or a literal) */
     int workers;                /* >= 1 after par_opts_finish */
     const char *workers_from;   /* "-j", "OMP_NUM_THREADS", "cores", "launcher" */
+    const char *workers_env;    /* variable read when -j is absent ("OMP_NUM_THREADS"
+                                   for threads), or NULL: -j, else the cores */
     int n;                      /* fib argument (fib, fibtask) */
     int k;                      /* number of fib calls (fib) */
     size_t items;               /* map: items; parmap: list length */
@@ -66,8 +68,9 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
  * --items. Returns 0 or PAR_EINVAL with a one-line message. */
 int par_opts_finish(struct par_opts *o, char *msg, size_t msglen);
 
-/* The --help text for `tool`. */
-void par_opts_usage(const char *tool, const char *default_backend, void *stream);
+/* The --help text for `tool`; workers_env as in struct par_opts. */
+void par_opts_usage(const char *tool, const char *default_backend, const char *workers_env,
+                    void *stream);
 
 const char *par_workload_name(enum par_workload w);
 const char *par_schedule_name(enum par_schedule s);

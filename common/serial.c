@@ -8,6 +8,7 @@
 static int serial_open(struct par_run *run)
 {
     run->workers = 1;
+    run->workers_from = "fixed";
     return 0;
 }
 

@@ -149,6 +149,7 @@ static int mpi_open(struct par_run *run)
         return PAR_EINVAL;
     }
     run->workers = st->size;
+    run->workers_from = "launcher";
     set_detail(run, "open");
     return 0;
 }

@@ -59,6 +59,7 @@ static void expect_verified_json(struct par_test_out r, int np, const char *what
     assert_string_equal(cJSON_GetObjectItem(j, "backend")->valuestring, "mpi");
     assert_string_equal(cJSON_GetObjectItem(j, "kind")->valuestring, "processes");
     assert_int_equal(cJSON_GetObjectItem(j, "workers")->valueint, np);
+    assert_string_equal(cJSON_GetObjectItem(j, "workers_from")->valuestring, "launcher");
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "verified")));
     assert_non_null(strstr(cJSON_GetObjectItem(j, "detail")->valuestring, "ranks="));
     cJSON_Delete(j);

@@ -88,6 +88,15 @@ static void workers_default_to_the_cores(void **state)
     assert_string_equal(cJSON_GetObjectItem(j, "backend")->valuestring, "proc");
     cJSON_Delete(j);
     par_test_out_free(&r);
+
+    /* OMP_NUM_THREADS is for threads: it does not size a process pool. */
+    char *env[] = { "OMP_NUM_THREADS=7", NULL };
+    r = RUN_ENV(env, "--json", "--items", "1000", "--reps", "1", "--warmup", "0");
+    j = good_record(&r, "workers with OMP_NUM_THREADS set");
+    assert_int_equal(cJSON_GetObjectItem(j, "workers")->valueint, cores < 1 ? 1 : cores);
+    assert_string_equal(cJSON_GetObjectItem(j, "workers_from")->valuestring, "cores");
+    cJSON_Delete(j);
+    par_test_out_free(&r);
 }
 
 static void bad_input_is_one_line_and_exit_2(void **state)
