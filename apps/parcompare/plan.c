@@ -93,20 +93,29 @@ void par__plan_make(struct par__plan *pl, const struct par__cli *c, const struct
 
 int par__plan_matrix(const struct par__plan *pl, struct par__matrix *m)
 {
+    /* The serial references run first, on a machine no earlier point has
+     * disturbed (an MPI run's teardown can linger into the next point). */
+    for (int wi = 0; wi < pl->nworkloads; wi++) {
+        enum par_workload w = (enum par_workload)pl->workloads[wi];
+        struct par__point p = {
+            .sets = PAR__SET_MATRIX, .workload = w, .backend = PAR__BE_SERIAL, .workers = 1,
+            .sizes = pl->sizes[w], .reps = pl->reps, .warmup = pl->warmup,
+        };
+        if (par__matrix_add(m, &p) < 0)
+            return -1;
+    }
     for (int wi = 0; wi < pl->nworkloads; wi++) {
         enum par_workload w = (enum par_workload)pl->workloads[wi];
         for (int bi = 0; bi < pl->nbackends; bi++) {
             int be = pl->backends[bi];
-            for (int ji = 0; ji < pl->nworkers; ji++) {
+            for (int ji = 0; ji < pl->nworkers && be != PAR__BE_SERIAL; ji++) {
                 struct par__point p = {
                     .sets = PAR__SET_MATRIX, .workload = w, .backend = be,
-                    .workers = be == PAR__BE_SERIAL ? 1 : pl->workers[ji],
-                    .sizes = pl->sizes[w], .reps = pl->reps, .warmup = pl->warmup,
+                    .workers = pl->workers[ji], .sizes = pl->sizes[w], .reps = pl->reps,
+                    .warmup = pl->warmup,
                 };
                 if (par__matrix_add(m, &p) < 0)
                     return -1;
-                if (be == PAR__BE_SERIAL)
-                    break;
             }
         }
     }

@@ -27,8 +27,9 @@ struct par__plan {
 void par__plan_make(struct par__plan *pl, const struct par__cli *c, const struct par__tools *t,
                     int cores);
 
-/* Adds the matrix points: per workload, serial at 1 worker, then every other
- * back end at every worker count. Returns 0 or -1 (out of memory). */
+/* Adds the matrix points: serial at 1 worker for every workload first, then
+ * per workload every other back end at every worker count. Returns 0 or -1
+ * (out of memory). */
 int par__plan_matrix(const struct par__plan *pl, struct par__matrix *m);
 
 #endif
