@@ -365,7 +365,7 @@ void par__cli_usage(void *stream)
 "      --story-n N        fib argument of those points (default 35, as printed)\n"
 "      --story-items N    map items of those points (default 999999, as printed)\n"
 "      --python           also time our Python 3 ports (bench/python) with python3\n"
-"      --python-n N       their fib argument (quick 30, full 35)\n"
+"      --python-n N       their fib argument (quick 32, full 35)\n"
 "      --python-items N   their map items (default 999999)\n"
 "      --python-dir DIR   where the ports are (default: the source tree's bench/python)\n"
 "\n"

@@ -26,7 +26,7 @@ void par__python_init(struct par__pyrun *py, int asked, int full, int n, size_t 
 {
     memset(py, 0, sizeof *py);
     py->asked = asked;
-    py->n = n ? n : full ? 35 : 30;
+    py->n = n ? n : full ? 35 : 32;
     py->items = items ? items : 999999;
     for (int i = 0; i < PAR__PY_SCRIPTS; i++)
         py->scripts[i].name = script_names[i];

@@ -30,7 +30,7 @@ struct par__pyrun {
     } scripts[PAR__PY_SCRIPTS];
 };
 
-/* Sizes of the ports: --python-n/--python-items, else quick n=30 / full
+/* Sizes of the ports: --python-n/--python-items, else quick n=32 / full
  * n=35, 999,999 items. */
 void par__python_init(struct par__pyrun *py, int asked, int full, int n, size_t items);
 
