@@ -121,7 +121,7 @@ static int speedup_plot(FILE *g, const char *dir, const char *datadir,
             pl->cores, pl->cores == 1 ? "" : "s");
     fprintf(g, "set xlabel 'workers (threads, or processes for proc and mpi)'\n"
                "set ylabel 'speed-up  (serial median / median)'\n");
-    fprintf(g, "set xrange [0.5:%g]\nset yrange [0:%g]\nset xtics (", wmax + 0.5, top * 1.15);
+    fprintf(g, "set xrange [0.5:%g]\nset yrange [0:%g]\nset xtics (", wmax + 0.5, top * 1.3);
     for (int j = 0; j < nw; j++)
         fprintf(g, "%s%d", j ? ", " : "", wl[j]);
     fprintf(g, ")\nset arrow from %d, graph 0 to %d, graph 1 nohead dt 3 lc rgb '#999999'\n",
