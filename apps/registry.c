@@ -27,7 +27,8 @@ static const struct par_backend_entry entries[] = {
 #ifdef PAR_HAVE_OMP
     { "omp", &par_backend_omp, NULL },
 #else
-    NOT_BUILT("omp", PAR_WHY_NO_OPENMP),
+    NOT_BUILT("omp", PAR_WHY_NO_OPENMP[0] ? PAR_WHY_NO_OPENMP
+                                          : "the OpenMP back end (omp/) is not part of this build"),
 #endif
 #ifdef PAR_HAVE_PROC
     { "proc", &par_backend_proc, NULL },
@@ -37,7 +38,8 @@ static const struct par_backend_entry entries[] = {
 #ifdef PAR_HAVE_MPI
     { "mpi", &par_backend_mpi, NULL },
 #else
-    NOT_BUILT("mpi", PAR_WHY_NO_MPI),
+    NOT_BUILT("mpi", PAR_WHY_NO_MPI[0] ? PAR_WHY_NO_MPI
+                                       : "the MPI back end (mpi/) is not part of this build"),
 #endif
 };
 

@@ -7,9 +7,7 @@ cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)"
-if [ -x build/release/apps/parcompare/parcompare ]; then
-    exec build/release/apps/parcompare/parcompare "$@"
-elif [ -x build/release/apps/parcompare ]; then
+if [ -x build/release/apps/parcompare ]; then
     exec build/release/apps/parcompare "$@"
 fi
 echo "quickstart: parcompare is not built; running poolmap on its defaults"

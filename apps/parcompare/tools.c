@@ -37,19 +37,10 @@ static int is_executable_file(const char *path)
 
 void par__default_bindir(char *buf, size_t len)
 {
-    char self[PAR__PATH_LEN], probe[PAR__PATH_LEN + 16];
+    /* poolmap and parmap are built beside parcompare (apps/CMakeLists.txt). */
+    char self[PAR__PATH_LEN];
     par__self_dir(self, sizeof self);
     snprintf(buf, len, "%s", self);
-    snprintf(probe, sizeof probe, "%s/poolmap", self);
-    if (is_executable_file(probe))
-        return;
-    char *slash = strrchr(self, '/');
-    if (!slash || slash == self)
-        return;
-    *slash = '\0';
-    snprintf(probe, sizeof probe, "%s/poolmap", self);
-    if (is_executable_file(probe))
-        snprintf(buf, len, "%s", self);
 }
 
 int par__which(const char *name, char *out, size_t len)

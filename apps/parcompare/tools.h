@@ -40,9 +40,8 @@ struct par__tools {
  * cannot be read. */
 void par__self_dir(char *buf, size_t len);
 
-/* Where poolmap is by default: the executable's own folder, or the one
- * above it (in a build tree parcompare sits in apps/parcompare/ while poolmap
- * is in apps/). Falls back to the executable's folder. */
+/* Where poolmap and parmap are by default: parcompare's own folder (they
+ * are built side by side in <build>/apps). */
 void par__default_bindir(char *buf, size_t len);
 
 /* Fills t. `bindir` holds poolmap (and parmap when built). `mpirun`: a path

@@ -36,7 +36,7 @@ static const char *const CORO = "coro";
 
 static const char *server_path(void)
 {
-    return par_test_bin("fibserver/fibserver");
+    return par_test_bin("fibserver");
 }
 
 /* ---- the server process --------------------------------------------------- */

@@ -35,8 +35,7 @@ static const char *pc_path(void)
         fprintf(stderr, "PAR_BIN_DIR is not set (run through ctest)\n");
         abort();
     }
-    /* apps/parcompare/ is parcompare's own binary folder. */
-    snprintf(path, sizeof path, "%s/parcompare/parcompare", dir);
+    snprintf(path, sizeof path, "%s/parcompare", dir);
     return path;
 }
 
