@@ -99,7 +99,8 @@ static double c_time(const struct par__matrix *m, int i, int alt, int n, size_t 
     return p && p->status == PAR__ST_OK ? p->median : NAN;
 }
 
-/* "1.9× faster" / "1.2× slower" / "about as fast" for a time ratio new/old. */
+/* "1.9× faster" / "1.2× slower" / "no faster and no slower (0.98×)" for a
+ * time ratio new/old; every form reads on with "than ...". */
 static const char *compare(double ratio, char *buf, size_t len)
 {
     if (ratio < 0.95)
@@ -107,7 +108,7 @@ static const char *compare(double ratio, char *buf, size_t len)
     else if (ratio > 1.05)
         snprintf(buf, len, "%.2f× slower", ratio);
     else
-        snprintf(buf, len, "about as fast (%.2f×)", ratio);
+        snprintf(buf, len, "no faster and no slower (%.2f×)", ratio);
     return buf;
 }
 
