@@ -7,10 +7,38 @@
 #define RANGE_TEXT "send one integer n with 1 <= n <= 92"
 
 const char fib_err_not_number[] = "error: not a number: " RANGE_TEXT "\n";
+const char fib_err_empty[] = "error: empty line: " RANGE_TEXT "\n";
+const char fib_err_sign[] = "error: no sign allowed: " RANGE_TEXT "\n";
+const char fib_err_several[] = "error: several numbers on one line: " RANGE_TEXT "\n";
+const char fib_err_binary[] = "error: binary bytes, not text: " RANGE_TEXT "\n";
 const char fib_err_range[] = "error: n out of range: " RANGE_TEXT "\n";
 const char fib_err_too_long[] = "error: line too long (over 64 bytes), discarded\n";
 const char fib_err_idle[] = "error: idle timeout, closing\n";
 const char fib_err_shutdown[] = "error: server shutting down\n";
+
+/* Why a line that is not one bare integer was refused, so that the error
+ * line can say which: binary bytes, a sign, several numbers, or anything
+ * else (letters, punctuation). line[i, end) is trimmed and not empty. */
+static const char *classify_bad(const char *line, size_t i, size_t end)
+{
+    int digits = 0, blanks_between = 0, other = 0;
+    for (size_t k = i; k < end; k++) {
+        unsigned char c = (unsigned char)line[k];
+        if (c < 0x20 ? c != '\t' : c >= 0x7f)
+            return fib_err_binary;
+        if (c >= '0' && c <= '9')
+            digits++;
+        else if (c == ' ' || c == '\t')
+            blanks_between++;
+        else if (!(k == i && (c == '+' || c == '-')))
+            other++;
+    }
+    if (other || !digits)
+        return fib_err_not_number;
+    if (line[i] == '+' || line[i] == '-')
+        return blanks_between ? fib_err_several : fib_err_sign;
+    return fib_err_several;
+}
 
 void fib_parse_line(const char *line, size_t len, struct fib_req *req)
 {
@@ -23,14 +51,18 @@ void fib_parse_line(const char *line, size_t len, struct fib_req *req)
         end--;
     req->n = 0;
     req->err = fib_err_not_number;
-    if (i == end)
-        return;  /* empty */
+    if (i == end) {
+        req->err = fib_err_empty;
+        return;
+    }
     int64_t v = 0;
     int big = 0;
     for (size_t k = i; k < end; k++) {
         unsigned char c = (unsigned char)line[k];
-        if (c < '0' || c > '9')
-            return;  /* letters, a sign, a space between numbers, binary */
+        if (c < '0' || c > '9') {
+            req->err = classify_bad(line, i, end);
+            return;
+        }
         if (!big) {
             v = v * 10 + (c - '0');
             big = v > FIB_N_MAX;  /* stop accumulating: no overflow */

@@ -52,7 +52,11 @@ void fib_parse_line(const char *line, size_t len, struct fib_req *req);
 size_t fib_format_reply(int64_t value, char *out);
 
 /* The fixed error lines (each ends "\n"). */
-extern const char fib_err_not_number[];
+extern const char fib_err_not_number[];  /* letters, punctuation */
+extern const char fib_err_empty[];
+extern const char fib_err_sign[];
+extern const char fib_err_several[];
+extern const char fib_err_binary[];
 extern const char fib_err_range[];
 extern const char fib_err_too_long[];
 extern const char fib_err_idle[];

@@ -44,17 +44,25 @@ static void out_of_range_digits_say_the_range(void **state)
     assert_non_null(strstr(fib_err_range, "1 <= n <= 92"));
 }
 
-static void anything_else_is_not_a_number(void **state)
+static void anything_else_is_refused_saying_why(void **state)
 {
     (void)state;
     struct fib_req r;
-    const char *bad[] = { "", " ", "abc", "+5", "-5", "1 2", "1.5", "5x", "0x10", "\r\r" };
+    static const struct { const char *line; const char *err; } bad[] = {
+        { "", fib_err_empty }, { " ", fib_err_empty }, { "\r", fib_err_empty },
+        { "abc", fib_err_not_number }, { "1.5", fib_err_not_number },
+        { "5x", fib_err_not_number }, { "0x10", fib_err_not_number }, { "+", fib_err_not_number },
+        { "+5", fib_err_sign }, { "-5", fib_err_sign },
+        { "1 2", fib_err_several }, { "-1 2", fib_err_several }, { "3\t4", fib_err_several },
+        { "\r\r", fib_err_binary }, { "4\x01", fib_err_binary }, { "\xff\x80", fib_err_binary },
+    };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        parse(bad[i], &r);
-        assert_ptr_equal(r.err, fib_err_not_number);
+        parse(bad[i].line, &r);
+        if (r.err != bad[i].err)
+            fail_msg("'%s': got %s", bad[i].line, r.err ? r.err : "(accepted)");
     }
     fib_parse_line("4\0" "2", 3, &r);  /* an embedded NUL */
-    assert_ptr_equal(r.err, fib_err_not_number);
+    assert_ptr_equal(r.err, fib_err_binary);
 }
 
 /* Feeds a whole buffer, collecting requests. */
@@ -82,7 +90,7 @@ static void framer_splits_lines_across_pieces(void **state)
     assert_int_equal(r[0].n, 20);
     assert_int_equal(feed_all(&f, "0\nabc\n3\n", 8, r, 8), 3);
     assert_int_equal(r[0].n, 10);
-    assert_ptr_equal(r[1].err, fib_err_not_number);
+    assert_ptr_equal(r[1].err, fib_err_not_number);  /* "abc" */
     assert_int_equal(r[2].n, 3);
 }
 
@@ -127,7 +135,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(digits_in_range_parse),
         cmocka_unit_test(out_of_range_digits_say_the_range),
-        cmocka_unit_test(anything_else_is_not_a_number),
+        cmocka_unit_test(anything_else_is_refused_saying_why),
         cmocka_unit_test(framer_splits_lines_across_pieces),
         cmocka_unit_test(framer_allows_64_bytes_and_rejects_65_once),
         cmocka_unit_test(replies_are_decimal_lines),
