@@ -72,8 +72,7 @@ static int fail(char *msg, size_t len, const char *fmt, ...)
     return PAR_EINVAL;
 }
 
-/* A whole decimal number in [lo, hi], nothing else (no spaces, no suffix). */
-static int parse_int(const char *s, long long lo, long long hi, long long *out)
+int par_parse_whole(const char *s, long long lo, long long hi, long long *out)
 {
     if (!s)
         return PAR_EINVAL;
@@ -92,10 +91,10 @@ static int parse_int(const char *s, long long lo, long long hi, long long *out)
     return 0;
 }
 
-static int parse_num_opt(const char *name, const char *arg, long long lo, long long hi,
+int par_parse_whole_opt(const char *name, const char *arg, long long lo, long long hi,
                          const char *why, long long *out, char *msg, size_t len)
 {
-    if (parse_int(arg, lo, hi, out) == 0)
+    if (par_parse_whole(arg, lo, hi, out) == 0)
         return 0;
     return fail(msg, len, "%s: expected a whole number in %lld..%lld%s, got '%s'", name, lo, hi,
                 why ? why : "", arg ? arg : "");
@@ -170,27 +169,28 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             o->backend = optarg;
             break;
         case 'j':
-            if ((rc = parse_num_opt("-j/--workers", optarg, 1, PAR_MAX_WORKERS, NULL, &v, msg, len)))
+            if ((rc = par_parse_whole_opt("-j/--workers", optarg, 1,
+                                          PAR_MAX_WORKERS, NULL, &v, msg, len)))
                 return rc;
             o->workers = (int)v;
             o->workers_from = "-j";
             break;
         case OPT_N:
-            if ((rc = parse_num_opt("--n", optarg, 1, PAR_FIB_MAX_N,
+            if ((rc = par_parse_whole_opt("--n", optarg, 1, PAR_FIB_MAX_N,
                                     " (fib(93) overflows int64)", &v, msg, len)))
                 return rc;
             o->n = (int)v;
             o->set_mask |= PAR_SET_N;
             break;
         case OPT_K:
-            if ((rc = parse_num_opt("--k", optarg, 1, PAR_MAX_K, NULL, &v, msg, len)))
+            if ((rc = par_parse_whole_opt("--k", optarg, 1, PAR_MAX_K, NULL, &v, msg, len)))
                 return rc;
             o->k = (int)v;
             o->set_mask |= PAR_SET_K;
             break;
         case OPT_ITEMS: {
             long long max = (long long)par_max_items();
-            if ((rc = parse_num_opt("--items", optarg, 1, max,
+            if ((rc = par_parse_whole_opt("--items", optarg, 1, max,
                                     " (limited by this machine's memory)", &v, msg, len)))
                 return rc;
             o->items = (size_t)v;
@@ -198,7 +198,8 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             break;
         }
         case OPT_CUTOFF:
-            if ((rc = parse_num_opt("--cutoff", optarg, 1, PAR_FIB_MAX_N, NULL, &v, msg, len)))
+            if ((rc = par_parse_whole_opt("--cutoff", optarg, 1,
+                                          PAR_FIB_MAX_N, NULL, &v, msg, len)))
                 return rc;
             o->cutoff = (int)v;
             o->set_mask |= PAR_SET_CUTOFF;
@@ -210,19 +211,21 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             o->schedule_set = 1;
             break;
         case OPT_CHUNK:
-            if ((rc = parse_num_opt("--chunk", optarg, 0, INT32_MAX, " (0 = automatic)", &v, msg,
+            if ((rc = par_parse_whole_opt("--chunk", optarg, 0,
+                                          INT32_MAX, " (0 = automatic)", &v, msg,
                                     len)))
                 return rc;
             o->chunk = (size_t)v;
             o->chunk_set = 1;
             break;
         case OPT_REPS:
-            if ((rc = parse_num_opt("--reps", optarg, 1, PAR_MAX_REPS, NULL, &v, msg, len)))
+            if ((rc = par_parse_whole_opt("--reps", optarg, 1, PAR_MAX_REPS, NULL, &v, msg, len)))
                 return rc;
             o->reps = (int)v;
             break;
         case OPT_WARMUP:
-            if ((rc = parse_num_opt("--warmup", optarg, 0, PAR_MAX_WARMUP, NULL, &v, msg, len)))
+            if ((rc = par_parse_whole_opt("--warmup", optarg, 0,
+                                          PAR_MAX_WARMUP, NULL, &v, msg, len)))
                 return rc;
             o->warmup = (int)v;
             break;
@@ -293,7 +296,7 @@ static int workers_from_env(struct par_opts *o, char *msg, size_t len)
     memcpy(first, s, n);
     first[n] = '\0';
     long long v;
-    if (parse_int(first, 1, PAR_MAX_WORKERS, &v))
+    if (par_parse_whole(first, 1, PAR_MAX_WORKERS, &v))
         return fail(msg, len, "%s: expected a whole number in 1..%d, got '%s'", o->workers_env,
                     PAR_MAX_WORKERS, s);
     o->workers = (int)v;
@@ -323,7 +326,7 @@ static int schedule_from_env(struct par_opts *o, char *msg, size_t len)
         return fail(msg, len, "OMP_SCHEDULE: expected static, dynamic, guided or auto "
                     "[,chunk], got '%s'", s);
     long long chunk = 0;
-    if (comma && parse_int(comma + 1, 1, INT32_MAX, &chunk))
+    if (comma && par_parse_whole(comma + 1, 1, INT32_MAX, &chunk))
         return fail(msg, len, "OMP_SCHEDULE: chunk must be a whole number in 1..%d, got '%s'",
                     INT32_MAX, s);
     o->schedule = sch;

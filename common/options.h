@@ -77,6 +77,16 @@ const char *par_schedule_name(enum par_schedule s);
 int par_workload_parse(const char *s, enum par_workload *w);   /* 0 or PAR_EINVAL */
 int par_schedule_parse(const char *s, enum par_schedule *sch); /* 0 or PAR_EINVAL */
 
+/* A whole decimal number in [lo, hi] and nothing else: an optional sign,
+ * digits, no spaces, no suffix. Returns 0 or PAR_EINVAL. */
+int par_parse_whole(const char *s, long long lo, long long hi, long long *out);
+
+/* par_parse_whole for the value of option `name`; on failure writes the
+ * one-line message "<name>: expected a whole number in lo..hi<why>, got
+ * '<arg>'" (why may be NULL) and returns PAR_EINVAL. */
+int par_parse_whole_opt(const char *name, const char *arg, long long lo, long long hi,
+                        const char *why, long long *out, char *msg, size_t len);
+
 /* Largest --items the memory of this machine allows (3 int64 arrays per item). */
 size_t par_max_items(void);
 

@@ -21,30 +21,12 @@ static int fail(char *msg, size_t len, const char *fmt, ...)
     return PAR_EINVAL;
 }
 
-/* A whole decimal number in [lo, hi] and nothing else. */
-static int whole(const char *s, long long lo, long long hi, long long *out)
-{
-    if (!s || !*s)
-        return -1;
-    for (const char *p = s; *p; p++)
-        if (*p < '0' || *p > '9')
-            return -1;
-    errno = 0;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
+/* Whole numbers are parsed as poolmap and parmap parse them
+ * (common/options.h), so both refuse the same spellings. */
 static int whole_opt(const char *name, const char *arg, long long lo, long long hi,
                      long long *out, char *msg, size_t len)
 {
-    if (whole(arg, lo, hi, out) == 0)
-        return 0;
-    return fail(msg, len, "%s: expected a whole number in %lld..%lld, got '%s'", name, lo, hi,
-                arg);
+    return par_parse_whole_opt(name, arg, lo, hi, NULL, out, msg, len);
 }
 
 static int real_opt(const char *name, const char *arg, double lo, double hi, const char *unit,
@@ -120,7 +102,7 @@ static int add_workers(void *ctx, const char *s, char *msg, size_t len)
 {
     struct par__cli *c = ctx;
     long long v;
-    if (whole(s, 1, PAR_MAX_WORKERS, &v))
+    if (par_parse_whole(s, 1, PAR_MAX_WORKERS, &v))
         return fail(msg, len, "--workers: expected worker counts in 1..%d separated by commas, "
                     "got '%s'", PAR_MAX_WORKERS, s);
     int pos = 0;
