@@ -433,9 +433,12 @@ static void baseline_flags_an_injected_regression(void **state)
     (void)state;
     char path[320];
     snprintf(path, sizeof path, "%s/baseline-slow.json", tmpdir);
-    /* The baseline says fib on serial took a thousandth of what it takes;
-     * everything else took a thousand times longer (cannot regress). */
-    doctored_baseline(path, 1e-3, 1e3);
+    /* The baseline says fib on serial took a billionth of what it takes;
+     * everything else took a billion times longer (cannot regress). The
+     * points take microseconds, and a base run preempted by a parallel test
+     * can be a thousand times slower than the new one: the factors must
+     * dwarf that. */
+    doctored_baseline(path, 1e-9, 1e9);
     struct par_test_out r = baseline_run(path, "regressed");
     expect_exit(&r, 1);
     assert_int_equal(par_test_count(r.out, "\nREGRESSION "), 1); /* footer lines */
@@ -466,7 +469,7 @@ static void baseline_without_slowdown_passes(void **state)
     (void)state;
     char path[320];
     snprintf(path, sizeof path, "%s/baseline-fast.json", tmpdir);
-    doctored_baseline(path, 1e3, 1e3);
+    doctored_baseline(path, 1e9, 1e9);
     struct par_test_out r = baseline_run(path, "steady");
     expect_exit(&r, 0);
     assert_int_equal(par_test_count(r.out, "REGRESSION"), 0);
