@@ -83,7 +83,22 @@ static int run_once(const struct par_backend *be, struct par_run *run,
     return rc;
 }
 
+/* Under a launcher only the root rank reports, and only its exit status
+ * carries a failure: the others print nothing and exit 0. A launcher ends
+ * the whole job as soon as any rank exits non-zero, and could otherwise
+ * kill the root before its one line is out (seen with mpirun: a usage error
+ * on 3 ranks then printed nothing). Errors a rank meets alone reach the
+ * root through the back end (MPI agrees on errors collectively). */
+static int run_driver(int argc, char **argv, const struct par_tool *tool, int *is_root);
+
 int par_driver_main(int argc, char **argv, const struct par_tool *tool)
+{
+    int is_root = tool->rank_hint == 0;
+    int status = run_driver(argc, argv, tool, &is_root);
+    return is_root ? status : 0;
+}
+
+static int run_driver(int argc, char **argv, const struct par_tool *tool, int *is_root)
 {
     struct par_opts o;
     char msg[512];
@@ -134,6 +149,7 @@ int par_driver_main(int argc, char **argv, const struct par_tool *tool)
     const struct par_backend *be = entry->impl;
     struct par_run run = { .opts = &o, .workers = o.workers, .rank = 0, .is_root = 1 };
     int rc = be->open(&run);
+    *is_root = run.is_root;
     if (run.workers_from)
         o.workers_from = run.workers_from;
     if (rc) {
