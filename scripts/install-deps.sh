@@ -3,7 +3,7 @@
 # missing. Runs apt-get as root, or through sudo when not root.
 set -eu
 
-PACKAGES="build-essential make cmake pkg-config clang libomp-dev \
+PACKAGES="build-essential make cmake pkg-config clang libclang-rt-dev libomp-dev \
 libcmocka-dev libcjson-dev libglib2.0-dev \
 openmpi-bin libopenmpi-dev \
 gnuplot-nox python3 netcat-openbsd"
