@@ -63,7 +63,7 @@ size_t par_max_items(void)
     return (size_t)(mem / 32);
 }
 
-static int fail(char *msg, size_t len, const char *fmt, ...)
+int par_usage_fail(char *msg, size_t len, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -96,7 +96,8 @@ int par_parse_whole_opt(const char *name, const char *arg, long long lo, long lo
 {
     if (par_parse_whole(arg, lo, hi, out) == 0)
         return 0;
-    return fail(msg, len, "%s: expected a whole number in %lld..%lld%s, got '%s'", name, lo, hi,
+    return par_usage_fail(msg, len,
+                          "%s: expected a whole number in %lld..%lld%s, got '%s'", name, lo, hi,
                 why ? why : "", arg ? arg : "");
 }
 
@@ -162,7 +163,8 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
         switch (c) {
         case 'w':
             if (par_workload_parse(optarg, &o->workload))
-                return fail(msg, len, "--workload: unknown workload '%s'; expected one of "
+                return par_usage_fail(msg, len,
+                                      "--workload: unknown workload '%s'; expected one of "
                             "map, fib, parmap, fibtask", optarg);
             break;
         case 'b':
@@ -206,7 +208,8 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             break;
         case OPT_SCHEDULE:
             if (par_schedule_parse(optarg, &o->schedule))
-                return fail(msg, len, "--schedule: expected static, dynamic or guided, got '%s'",
+                return par_usage_fail(msg, len,
+                                      "--schedule: expected static, dynamic or guided, got '%s'",
                             optarg);
             o->schedule_set = 1;
             break;
@@ -233,7 +236,7 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
         case OPT_CSV: {
             enum par_format f = c == OPT_JSON ? PAR_FMT_JSON : PAR_FMT_CSV;
             if (o->format != PAR_FMT_TEXT && o->format != f)
-                return fail(msg, len, "--json and --csv: choose one output format");
+                return par_usage_fail(msg, len, "--json and --csv: choose one output format");
             o->format = f;
             break;
         }
@@ -245,7 +248,8 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             errno = 0;
             double s = strtod(optarg, &end);
             if (errno || end == optarg || *end || !(s >= 1e-6 && s <= 10.0))
-                return fail(msg, len, "--switch-interval: expected seconds in 0.000001..10, "
+                return par_usage_fail(msg, len,
+                                      "--switch-interval: expected seconds in 0.000001..10, "
                             "got '%s'", optarg);
             o->switch_interval = s;
             break;
@@ -261,19 +265,20 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             break;
         case ':':
             if (optopt)
-                return fail(msg, len, "%s needs a value (see --help)",
+                return par_usage_fail(msg, len, "%s needs a value (see --help)",
                             optopt < 256 ? (optopt == 'j' ? "-j/--workers"
                                             : optopt == 'w' ? "--workload" : "--backend")
                                          : opt_name(optopt));
-            return fail(msg, len, "%s needs a value (see --help)", argv[optind - 1]);
+            return par_usage_fail(msg, len, "%s needs a value (see --help)", argv[optind - 1]);
         default:
             if (optopt && optopt < 256)
-                return fail(msg, len, "unknown option '-%c' (see --help)", optopt);
-            return fail(msg, len, "unknown option '%s' (see --help)", argv[optind - 1]);
+                return par_usage_fail(msg, len, "unknown option '-%c' (see --help)", optopt);
+            return par_usage_fail(msg, len, "unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }
     if (optind < argc)
-        return fail(msg, len, "unexpected argument '%s' (options only; see --help)", argv[optind]);
+        return par_usage_fail(msg, len,
+                              "unexpected argument '%s' (options only; see --help)", argv[optind]);
     return 0;
 }
 
@@ -297,7 +302,8 @@ static int workers_from_env(struct par_opts *o, char *msg, size_t len)
     first[n] = '\0';
     long long v;
     if (par_parse_whole(first, 1, PAR_MAX_WORKERS, &v))
-        return fail(msg, len, "%s: expected a whole number in 1..%d, got '%s'", o->workers_env,
+        return par_usage_fail(msg, len,
+                              "%s: expected a whole number in 1..%d, got '%s'", o->workers_env,
                     PAR_MAX_WORKERS, s);
     o->workers = (int)v;
     o->workers_from = o->workers_env;
@@ -323,11 +329,12 @@ static int schedule_from_env(struct par_opts *o, char *msg, size_t len)
     if (strcmp(kind, "auto") == 0)
         sch = PAR_SCHED_STATIC;
     else if (par_schedule_parse(kind, &sch))
-        return fail(msg, len, "OMP_SCHEDULE: expected static, dynamic, guided or auto "
+        return par_usage_fail(msg, len, "OMP_SCHEDULE: expected static, dynamic, guided or auto "
                     "[,chunk], got '%s'", s);
     long long chunk = 0;
     if (comma && par_parse_whole(comma + 1, 1, INT32_MAX, &chunk))
-        return fail(msg, len, "OMP_SCHEDULE: chunk must be a whole number in 1..%d, got '%s'",
+        return par_usage_fail(msg, len,
+                              "OMP_SCHEDULE: chunk must be a whole number in 1..%d, got '%s'",
                     INT32_MAX, s);
     o->schedule = sch;
     if (!o->chunk_set)
@@ -352,9 +359,11 @@ int par_opts_finish(struct par_opts *o, char *msg, size_t len)
         o->cutoff = o->n > PAR_DEFAULT_FIBTASK_N - PAR_DEFAULT_FIBTASK_CUTOFF
                         ? o->n - (PAR_DEFAULT_FIBTASK_N - PAR_DEFAULT_FIBTASK_CUTOFF) : 1;
     if (o->workload == PAR_W_FIBTASK && o->cutoff > o->n)
-        return fail(msg, len, "--cutoff: expected 1..%d (at most --n), got %d", o->n, o->cutoff);
+        return par_usage_fail(msg, len,
+                              "--cutoff: expected 1..%d (at most --n), got %d", o->n, o->cutoff);
     if (o->workload == PAR_W_PARMAP && o->items > PAR_MAX_K)
-        return fail(msg, len, "--items: parmap takes a list of 1..%d items, got %zu", PAR_MAX_K,
+        return par_usage_fail(msg, len,
+                              "--items: parmap takes a list of 1..%d items, got %zu", PAR_MAX_K,
                     o->items);
     if (!o->workers_from && (rc = workers_from_env(o, msg, len)))
         return rc;

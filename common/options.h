@@ -77,6 +77,11 @@ const char *par_schedule_name(enum par_schedule s);
 int par_workload_parse(const char *s, enum par_workload *w);   /* 0 or PAR_EINVAL */
 int par_schedule_parse(const char *s, enum par_schedule *sch); /* 0 or PAR_EINVAL */
 
+/* Writes a one-line usage message into msg (printf format) and returns
+ * PAR_EINVAL, so that a parser can `return par_usage_fail(...)`. */
+int par_usage_fail(char *msg, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* A whole decimal number in [lo, hi] and nothing else: an optional sign,
  * digits, no spaces, no suffix. Returns 0 or PAR_EINVAL. */
 int par_parse_whole(const char *s, long long lo, long long hi, long long *out);

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,15 +10,6 @@
 #include "kernels.h"
 
 #define MAX_TIMEOUT_S 86400.0
-
-static int fail(char *msg, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, len, fmt, ap);
-    va_end(ap);
-    return PAR_EINVAL;
-}
 
 /* Whole numbers are parsed as poolmap and parmap parse them
  * (common/options.h), so both refuse the same spellings. */
@@ -38,7 +28,7 @@ static int real_opt(const char *name, const char *arg, double lo, double hi, con
     if (unit && *end && strcmp(end, unit) == 0)
         end += strlen(end);
     if (errno || end == arg || *end || !(v >= lo && v <= hi))
-        return fail(msg, len, "%s: expected a number in %g..%g%s, got '%s'", name, lo, hi,
+        return par_usage_fail(msg, len, "%s: expected a number in %g..%g%s, got '%s'", name, lo, hi,
                     unit ? unit : "", arg);
     *out = v;
     return 0;
@@ -50,15 +40,16 @@ static int each_item(const char *name, const char *arg, char *msg, size_t len,
                      int (*item)(void *ctx, const char *s, char *msg, size_t len), void *ctx)
 {
     if (!*arg)
-        return fail(msg, len, "%s: empty list; give one or more names separated by commas", name);
+        return par_usage_fail(msg, len,
+                              "%s: empty list; give one or more names separated by commas", name);
     const char *p = arg;
     for (;;) {
         size_t n = strcspn(p, ",");
         char one[64];
         if (n == 0)
-            return fail(msg, len, "%s: empty entry in '%s'", name, arg);
+            return par_usage_fail(msg, len, "%s: empty entry in '%s'", name, arg);
         if (n >= sizeof one)
-            return fail(msg, len, "%s: entry '%.*s' is too long", name, (int)n, p);
+            return par_usage_fail(msg, len, "%s: entry '%.*s' is too long", name, (int)n, p);
         memcpy(one, p, n);
         one[n] = '\0';
         int rc = item(ctx, one, msg, len);
@@ -75,7 +66,8 @@ static int add_workload(void *ctx, const char *s, char *msg, size_t len)
     struct par__cli *c = ctx;
     enum par_workload w;
     if (par_workload_parse(s, &w))
-        return fail(msg, len, "--workloads: unknown workload '%s'; expected map, fib, parmap "
+        return par_usage_fail(msg, len,
+                              "--workloads: unknown workload '%s'; expected map, fib, parmap "
                     "or fibtask", s);
     for (int i = 0; i < c->nworkloads; i++)
         if (c->workloads[i] == (int)w)
@@ -89,7 +81,8 @@ static int add_backend(void *ctx, const char *s, char *msg, size_t len)
     struct par__cli *c = ctx;
     int be = par__be_parse(s);
     if (be < 0)
-        return fail(msg, len, "--backends: unknown back end '%s'; expected serial, pthread, "
+        return par_usage_fail(msg, len,
+                              "--backends: unknown back end '%s'; expected serial, pthread, "
                     "gil, omp, proc or mpi", s);
     for (int i = 0; i < c->nbackends; i++)
         if (c->backends[i] == be)
@@ -103,7 +96,8 @@ static int add_workers(void *ctx, const char *s, char *msg, size_t len)
     struct par__cli *c = ctx;
     long long v;
     if (par_parse_whole(s, 1, PAR_MAX_WORKERS, &v))
-        return fail(msg, len, "--workers: expected worker counts in 1..%d separated by commas, "
+        return par_usage_fail(msg, len,
+                              "--workers: expected worker counts in 1..%d separated by commas, "
                     "got '%s'", PAR_MAX_WORKERS, s);
     int pos = 0;
     while (pos < c->nworkers && c->workers[pos] < v)
@@ -111,7 +105,8 @@ static int add_workers(void *ctx, const char *s, char *msg, size_t len)
     if (pos < c->nworkers && c->workers[pos] == v)
         return 0;
     if (c->nworkers == PAR__MAX_WORKER_COUNTS)
-        return fail(msg, len, "--workers: at most %d different counts", PAR__MAX_WORKER_COUNTS);
+        return par_usage_fail(msg, len,
+                              "--workers: at most %d different counts", PAR__MAX_WORKER_COUNTS);
     memmove(&c->workers[pos + 1], &c->workers[pos],
             (size_t)(c->nworkers - pos) * sizeof c->workers[0]);
     c->workers[pos] = (int)v;
@@ -199,7 +194,8 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
         case OPT_WORKERS:
             c->nworkers = 0;
             if (!*optarg)
-                return fail(msg, len, "--workers: empty list; give counts in 1..%d separated "
+                return par_usage_fail(msg, len,
+                                      "--workers: empty list; give counts in 1..%d separated "
                             "by commas", PAR_MAX_WORKERS);
             if ((rc = each_item("--workers", optarg, msg, len, add_workers, c)))
                 return rc;
@@ -217,7 +213,7 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
         case OPT_QUICK:
         case OPT_FULL:
             if ((opt == OPT_QUICK && c->full) || (opt == OPT_FULL && quick))
-                return fail(msg, len, "--quick and --full: choose one");
+                return par_usage_fail(msg, len, "--quick and --full: choose one");
             quick = opt == OPT_QUICK;
             c->full = opt == OPT_FULL;
             break;
@@ -265,7 +261,7 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
             break;
         case OPT_BASELINE:
             if (!*optarg)
-                return fail(msg, len, "--baseline: expected the path of a results.json");
+                return par_usage_fail(msg, len, "--baseline: expected the path of a results.json");
             c->baseline = optarg;
             break;
         case OPT_THRESHOLD: {
@@ -282,17 +278,17 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
             break;
         case OPT_OUT:
             if (!*optarg)
-                return fail(msg, len, "--out: expected a folder name");
+                return par_usage_fail(msg, len, "--out: expected a folder name");
             c->out = optarg;
             break;
         case OPT_BINDIR:
             if (!*optarg)
-                return fail(msg, len, "--bin-dir: expected the folder holding poolmap");
+                return par_usage_fail(msg, len, "--bin-dir: expected the folder holding poolmap");
             c->bindir = optarg;
             break;
         case OPT_MPIRUN:
             if (!*optarg)
-                return fail(msg, len, "--mpirun: expected the path of mpirun");
+                return par_usage_fail(msg, len, "--mpirun: expected the path of mpirun");
             c->mpirun = optarg;
             break;
         case 'h':
@@ -303,16 +299,17 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
             break;
         case ':':
             if (optopt >= 256)
-                return fail(msg, len, "--%s needs a value (see --help)", opt_name(optopt));
-            return fail(msg, len, "%s needs a value (see --help)", argv[optind - 1]);
+                return par_usage_fail(msg, len,
+                                      "--%s needs a value (see --help)", opt_name(optopt));
+            return par_usage_fail(msg, len, "%s needs a value (see --help)", argv[optind - 1]);
         default:
             if (optopt && optopt < 256)
-                return fail(msg, len, "unknown option '-%c' (see --help)", optopt);
-            return fail(msg, len, "unknown option '%s' (see --help)", argv[optind - 1]);
+                return par_usage_fail(msg, len, "unknown option '-%c' (see --help)", optopt);
+            return par_usage_fail(msg, len, "unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }
     if (optind < argc)
-        return fail(msg, len, "unexpected argument '%s' (options only; see --help)",
+        return par_usage_fail(msg, len, "unexpected argument '%s' (options only; see --help)",
                     argv[optind]);
     return 0;
 }
