@@ -5,44 +5,69 @@
  * worker_main(): take the oldest queued task, run it if its future is still
  * PENDING (compare-and-swap to RUNNING; a cancelled or already claimed
  * future is a "tombstone" and is just dropped), repeat; sleep on
- * `work_cond` while the queue is empty; leave when the pool is shut down
- * and the queue is empty.
+ * `work_cond` while nothing is queued; leave once the pool is shut down,
+ * nothing is queued and every accepted task has retired.
  *
- * Queue: one FIFO ring of task records (function, argument, future) under
- * `lock`, bounded by the user's capacity (tombstones count until a worker
- * drops them). A queued future carries one reference owned by the queue,
- * passed to the worker that pops it; a fire-and-forget task has no future
- * and costs no allocation. Ordering: tasks start in submission order,
- * except that a worker waiting on a future may run that task early (see
- * future.c) and a worker that submits to its own full queue runs the new
- * task inline.
+ * Queue: the hot path takes no lock. Tasks go through `ring`, a lock-free
+ * FIFO ring (mpmc.h) of min(capacity, RING_MAX) slots. A capacity above
+ * RING_MAX (PAR_UNBOUNDED included) spills the excess into `spill`, a
+ * growable FIFO under `lock`; while anything is spilled, new tasks go to the
+ * spill too and workers take from the ring first, so the order stays FIFO.
+ * A queued future carries one reference owned by the queue, passed to the
+ * worker that takes it; a fire-and-forget task has no future and costs no
+ * allocation. Tasks start in submission order, except that a worker waiting
+ * on a future may run that task early (future.c) and a worker that submits
+ * to its own full queue runs the new task inline ("caller runs").
  *
- * Sleeping, never spinning: idle workers sleep on `work_cond`; blocked
- * submitters on `room_cond`; workers that wait on a future and have nothing
- * to run on `help_cond`; join/shutdown on `idle_cond`. Wake-ups are
- * counted: a sleeping worker is signalled only when the queue holds more
- * tasks than the awake, not-busy workers will take (wake_worker_locked), and
- * a full queue wakes its blocked submitters when it has drained to half
- * (hysteresis), not on every pop.
+ * Counting: `accepted` (bumped by submitters) and `retired` (bumped when a
+ * task has finished or been cancelled, its callbacks included) only grow,
+ * and retired <= accepted. The pool is quiet when they are equal; quiet()
+ * reads `retired` first, so an equal pair proves that at that moment every
+ * accepted task had retired. A submitter counts its task as accepted
+ * *before* it looks at `shutdown` and pushes, and retires it again if it
+ * cannot push: so a worker that sees shutdown and a quiet pool knows that no
+ * push is in flight, and may leave.
  *
- * Completion: the thread that wins a future's state swap runs or cancels
- * it, completes it (future.c), and then decrements `unfinished` under
- * `lock` (a worker does it when it comes back for its next task, so a task
- * costs it one lock/unlock of the pool), waking join/shutdown at 0.
- * Destroy waits for unfinished == 0 and every worker's exit, then joins
- * them, so no thread touches a freed pool.
+ * Sleeping, never spinning. Every sleeper (idle worker on `work_cond`,
+ * blocked submitter on `room_cond`, helping worker on `help_cond`, join and
+ * shutdown on `idle_cond`) takes `lock`, announces itself in an atomic
+ * counter, issues a seq_cst fence and looks once more at what it waits for;
+ * every waker first makes its change visible, issues a seq_cst fence, then
+ * reads the counter and, only when it is not 0, takes `lock` to signal.
+ * With the two fences one of the two must see the other (store-buffering
+ * cannot fool both), so no wake-up is lost, and a waker with nobody asleep
+ * never touches the lock. An idle worker is signalled only when the
+ * sleepers outnumber the signals already on their way (`wakes_pending`,
+ * decremented by every wake-up, so it may undercount but never overcount:
+ * an overcount would leave work queued with every worker asleep). A full
+ * queue wakes its blocked submitters with one broadcast when it has drained
+ * to half (hysteresis), not on every take; `room_unwoken` counts those who
+ * went to sleep since the last broadcast, and a submitter woken for room
+ * that others took announces itself again before it sleeps again.
+ *
+ * Destroy waits for a quiet pool and every worker's exit, then joins them,
+ * so no thread touches a freed pool.
  *
  * Lock order: future lock, then waiter lock, then pool `lock` (a leaf: code
- * holding it calls no user code and takes no other lock). Tasks and
- * callbacks run with no lock held. State is per pool; the only thread-local
- * is each worker's pointer to its own pool (par_pool_current). */
+ * holding it calls no user code and takes no other lock). `lock` protects
+ * `spill`, the condition variables' predicates and the fields marked
+ * "(lock)"; the sleeper counters are atomics so that wakers may read them
+ * without it, but they only change under it. Tasks and callbacks run with no
+ * lock held. State is per pool; the only thread-local is each worker's
+ * pointer to its own pool (par_pool_current). */
 #include "future_internal.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "error.h"
+#include "mpmc.h"
 #include "ring.h"
+
+/* Slots of the lock-free ring at most: 96 KiB, allocated when the pool is
+ * made. Larger capacities spill into a list that grows on demand. */
+#define RING_MAX 4096
 
 /* One queued task. `f` is its future, or NULL for a fire-and-forget task
  * (par_pool_submit with fut == NULL): those cost no allocation at all. */
@@ -52,31 +77,41 @@ struct task {
     par_future *f;   /* holds the queue's reference when not NULL */
 };
 
+PAR__MPMC_DEFINE(task_mpmc, struct task)
 PAR__RING_DEFINE(task_ring, struct task)
 
 struct par_pool {
-    /* Read-only after creation. */
-    struct par_pool_opts opts;
+    struct task_mpmc ring;    /* lock-free; push and pop ends on their own lines */
+
+    /* The two task counters (see DESIGN), written by different threads. */
+    _Alignas(PAR__CACHE_LINE) _Atomic size_t accepted;
+    _Alignas(PAR__CACHE_LINE) _Atomic size_t retired;
+
+    /* Read-mostly from here on. Read-only after creation: */
+    _Alignas(PAR__CACHE_LINE) struct par_pool_opts opts;
     pthread_t *threads;
     size_t low_mark;          /* wake blocked submitters at or below this */
+    int spills;               /* capacity > RING_MAX: tasks beyond the ring spill */
 
-    pthread_mutex_t lock;     /* protects every field below */
-    int nthreads;             /* workers started (final once create returns) */
-    pthread_cond_t work_cond; /* idle workers: queue not empty, or shutdown */
+    _Atomic int shutdown;     /* 1 once par_pool_shutdown was called */
+    /* Sleeper counters: changed only under `lock`, read by wakers without. */
+    _Atomic int sleepers;     /* workers asleep on work_cond */
+    _Atomic int wakes_pending;   /* work_cond signals not yet consumed; <= sleepers */
+    _Atomic int room_unwoken; /* submitters asleep on room_cond since the last
+                                 broadcast there (may count too many, never
+                                 too few) */
+    _Atomic int help_waiting; /* helping workers asleep on help_cond */
+    _Atomic int quiet_waiters;   /* join / shutdown asleep on idle_cond */
+    _Atomic size_t spilled;   /* spill.count, for lock-free reads */
+
+    pthread_mutex_t lock;
+    pthread_cond_t work_cond; /* idle workers: a task is ready, or shutdown */
     pthread_cond_t room_cond; /* blocked submitters: room, or shutdown */
     pthread_cond_t help_cond; /* helping waiters: work, or their future done */
-    pthread_cond_t idle_cond; /* join / shutdown: unfinished == 0, exits */
-    struct task_ring queue;   /* queued tasks */
-    size_t unfinished;        /* accepted tasks not yet finished/cancelled */
-    int shutdown;             /* 1 once par_pool_shutdown was called */
-    int exited;               /* workers that left their loop */
-    int idle_waiting;         /* workers sleeping on work_cond */
-    int running;              /* workers between popping a task and coming back */
-    int work_signals;         /* work_cond signals not yet consumed */
-    int room_waiting;         /* submitters sleeping on room_cond */
-    int room_signalled;       /* a room broadcast not yet seen by a submitter */
-    int help_waiting;         /* helpers sleeping on help_cond */
-    int idle_waiters;         /* threads sleeping on idle_cond */
+    pthread_cond_t idle_cond; /* join / shutdown: quiet, or a worker exited */
+    struct task_ring spill;   /* (lock) tasks beyond the ring, oldest first */
+    int nthreads;             /* (lock) workers started; final once create returns */
+    int exited;               /* (lock) workers that left their loop */
 };
 
 static _Thread_local par_pool *tl_pool;
@@ -86,49 +121,169 @@ par_pool *par_pool_current(void)
     return tl_pool;
 }
 
-/* ---- queue, under p->lock ------------------------------------------------ */
-
-static struct task pop_locked(par_pool *p)
+static void full_fence(void)
 {
-    struct task t = task_ring_pop(&p->queue);
-    if (p->room_waiting > 0 && !p->room_signalled && p->queue.count <= p->low_mark) {
-        p->room_signalled = 1;
+    atomic_thread_fence(memory_order_seq_cst);
+}
+
+static int load_int(_Atomic int *a)
+{
+    return atomic_load_explicit(a, memory_order_relaxed);
+}
+
+/* ---- counting ------------------------------------------------------------ */
+
+/* Every accepted task has retired. `retired` is read first (see DESIGN). */
+static int quiet(par_pool *p)
+{
+    size_t r = atomic_load(&p->retired);
+    return atomic_load(&p->accepted) == r;
+}
+
+/* Counts n tasks as retired (finished, cancelled, or not pushed after all)
+ * and wakes whoever waits for a quiet pool when it is. */
+static void retire(par_pool *p, size_t n)
+{
+    if (n == 0)
+        return;
+    atomic_fetch_add(&p->retired, n);
+    full_fence();
+    int joiners = load_int(&p->quiet_waiters) > 0;
+    int exiting = atomic_load_explicit(&p->shutdown, memory_order_relaxed) &&
+                  load_int(&p->sleepers) > 0;
+    if ((joiners || exiting) && quiet(p)) {
+        par__lock(&p->lock);
+        if (p->quiet_waiters > 0)
+            par__broadcast(&p->idle_cond);
+        if (p->shutdown && p->sleepers > 0)
+            par__broadcast(&p->work_cond);   /* they may leave now */
+        par__unlock(&p->lock);
+    }
+}
+
+void par__pool_task_finished(par_pool *p)
+{
+    retire(p, 1);
+}
+
+/* ---- the queue ----------------------------------------------------------- */
+
+/* The spill may take one more task: the queue as a whole holds fewer than
+ * the capacity (caller holds the lock, so the spill is stable; while it is
+ * not empty, nothing new enters the ring). */
+static int spill_has_room_locked(par_pool *p)
+{
+    size_t cap = p->opts.queue_capacity;
+    return p->spills &&
+           (cap == PAR_UNBOUNDED || task_mpmc_count(&p->ring) + p->spill.count < cap);
+}
+
+/* Queues t: 1, 0 when the queue is full, -1 when the spill is out of memory. */
+static int put(par_pool *p, struct task t)
+{
+    if (atomic_load_explicit(&p->spilled, memory_order_acquire) == 0 &&
+        task_mpmc_push(&p->ring, t))
+        return 1;
+    if (!p->spills)
+        return 0;
+    int rc = 0;
+    par__lock(&p->lock);
+    if (spill_has_room_locked(p)) {
+        rc = task_ring_reserve(&p->spill) == 0 ? 1 : -1;
+        if (rc == 1) {
+            task_ring_push(&p->spill, t);
+            atomic_store(&p->spilled, p->spill.count);
+        }
+    }
+    par__unlock(&p->lock);
+    return rc;
+}
+
+/* Takes the oldest spilled task (caller holds the lock): 1, or 0 if none. */
+static int take_spilled_locked(par_pool *p, struct task *t)
+{
+    if (p->spill.count == 0)
+        return 0;
+    *t = task_ring_pop(&p->spill);
+    atomic_store(&p->spilled, p->spill.count);
+    return 1;
+}
+
+/* Wakes blocked submitters once the queue has drained to its low mark:
+ * one broadcast for all who went to sleep since the last one. */
+static void room_made(par_pool *p)
+{
+    full_fence();
+    if (load_int(&p->room_unwoken) == 0)
+        return;
+    size_t queued = task_mpmc_count(&p->ring) + atomic_load(&p->spilled);
+    if (queued > p->low_mark)
+        return;
+    par__lock(&p->lock);
+    if (p->room_unwoken > 0) {
+        p->room_unwoken = 0;
         par__broadcast(&p->room_cond);
     }
-    return t;
+    par__unlock(&p->lock);
 }
 
-/* Decides whether to wake a sleeping worker: when the queue holds more
- * tasks than the workers already awake and about to look at it
- * ("searching": not asleep, not running a task) plus those already
- * signalled. A burst of submits thus wakes a sleeper only when it is
- * needed, and a worker that pops passes the wake-up on when work is left (so
- * parallelism grows with the backlog). Helpers (workers waiting inside a
- * task) are woken when no sleeper is. Returns the condition to signal —
- * after unlocking, so that the woken thread does not at once block on the
- * lock we hold — or NULL. */
-static pthread_cond_t *wake_worker_locked(par_pool *p)
+/* Takes the oldest queued task: 1, or 0 when nothing is ready. */
+static int take(par_pool *p, struct task *t)
 {
-    int searching = p->nthreads - p->exited - p->idle_waiting - p->running;
-    if (p->queue.count <= (size_t)(searching + p->work_signals))
-        return NULL;
-    if (p->idle_waiting > p->work_signals) {
-        p->work_signals++;
-        return &p->work_cond;
+    int got = task_mpmc_pop(&p->ring, t);
+    if (!got && atomic_load_explicit(&p->spilled, memory_order_acquire) > 0) {
+        par__lock(&p->lock);
+        got = task_mpmc_pop(&p->ring, t) || take_spilled_locked(p, t);
+        par__unlock(&p->lock);
     }
-    return p->help_waiting > 0 ? &p->help_cond : NULL;
+    if (got)
+        room_made(p);
+    return got;
 }
 
-static void signal_if(pthread_cond_t *c)
+/* A task could be taken now (caller holds the lock, so `spill` is stable). */
+static int ready_locked(par_pool *p)
 {
-    if (c)
-        par__signal(c);
+    return task_mpmc_ready(&p->ring) || p->spill.count > 0;
 }
 
-/* Runs a popped task — unless its future was cancelled or claimed by a
+/* Room for one more task (caller holds the lock). */
+static int has_room_locked(par_pool *p)
+{
+    return (p->spill.count == 0 && !task_mpmc_full(&p->ring)) || spill_has_room_locked(p);
+}
+
+/* After a push: wakes a sleeping worker unless enough are being woken
+ * already, else the helpers (workers waiting inside a task) if any sleep. */
+static void work_added(par_pool *p)
+{
+    full_fence();
+    int sleepers = load_int(&p->sleepers);
+    if (sleepers > 0 && load_int(&p->wakes_pending) < sleepers) {
+        par__lock(&p->lock);
+        int wake = p->sleepers > p->wakes_pending;
+        if (wake)
+            p->wakes_pending++;
+        par__unlock(&p->lock);
+        if (wake) {
+            /* After unlocking, so the woken thread does not at once block on
+             * the lock we hold. A sleeper may only leave its wait through
+             * the lock, so the signal still finds one (or is not needed). */
+            par__signal(&p->work_cond);
+            return;
+        }
+    }
+    if (load_int(&p->help_waiting) > 0) {
+        par__lock(&p->lock);
+        if (p->help_waiting > 0)
+            par__broadcast(&p->help_cond);
+        par__unlock(&p->lock);
+    }
+}
+
+/* Runs a taken task — unless its future was cancelled or claimed by a
  * waiter (a "tombstone") — and drops the queue's reference. Returns how
- * many tasks it finished (0 or 1): the caller owes par__pool_task_finished
- * that many times (see finished_locked). */
+ * many tasks it finished (0 or 1), for retire(). */
 static int run_or_drop(struct task t)
 {
     if (!t.f) {
@@ -143,20 +298,7 @@ static int run_or_drop(struct task t)
     return ran;
 }
 
-/* Counts `n` finished tasks; caller holds p->lock. */
-static void finished_locked(par_pool *p, int n)
-{
-    p->unfinished -= (size_t)n;
-    if (n > 0 && p->unfinished == 0 && p->idle_waiters > 0)
-        par__broadcast(&p->idle_cond);
-}
-
-void par__pool_task_finished(par_pool *p)
-{
-    par__lock(&p->lock);
-    finished_locked(p, 1);
-    par__unlock(&p->lock);
-}
+/* ---- helping: a worker waiting on a future ------------------------------- */
 
 void par__pool_wake_helpers(par_pool *p)
 {
@@ -169,32 +311,57 @@ void par__pool_wake_helpers(par_pool *p)
 int par__pool_help_until(par_pool *p, int (*pred)(void *ctx), void *ctx,
                          const struct par__deadline *d)
 {
-    int rc = 0;
-    par__lock(&p->lock);
     for (;;) {
         if (pred(ctx))
-            break;
-        if (p->queue.count > 0) {
-            struct task t = pop_locked(p);
-            par__unlock(&p->lock);
-            int ran = run_or_drop(t);
-            par__lock(&p->lock);
-            finished_locked(p, ran);
+            return 0;
+        struct task t;
+        if (take(p, &t)) {
+            retire(p, (size_t)run_or_drop(t));
             continue;
         }
-        p->help_waiting++;
-        rc = par__wait_until(&p->help_cond, &p->lock, d);
-        p->help_waiting--;
-        if (rc == ETIMEDOUT) {
-            rc = pred(ctx) ? 0 : ETIMEDOUT;
-            break;
-        }
+        int rc = 0;
+        par__lock(&p->lock);
+        atomic_fetch_add(&p->help_waiting, 1);
+        full_fence();
+        if (!pred(ctx) && !ready_locked(p))
+            rc = par__wait_until(&p->help_cond, &p->lock, d);
+        atomic_fetch_sub(&p->help_waiting, 1);
+        par__unlock(&p->lock);
+        if (rc == ETIMEDOUT)
+            return pred(ctx) ? 0 : ETIMEDOUT;
     }
-    par__unlock(&p->lock);
-    return rc;
 }
 
 /* ---- workers ------------------------------------------------------------- */
+
+/* Nothing was ready: sleeps until a task is, or the pool is shut down and
+ * quiet. Returns 1 to look for work again, 0 to leave. */
+static int idle_wait(par_pool *p)
+{
+    int stay = 1;
+    par__lock(&p->lock);
+    atomic_fetch_add(&p->sleepers, 1);
+    full_fence();
+    for (;;) {
+        if (ready_locked(p))
+            break;
+        if (p->shutdown && quiet(p)) {
+            stay = 0;
+            break;
+        }
+        par__wait(&p->work_cond, &p->lock);
+        /* A signal is consumed, even when what it announced was taken by
+         * another worker and we sleep again. (A spurious wake-up counts
+         * too: one signal too many later, never one too few.) */
+        if (p->wakes_pending > 0)
+            p->wakes_pending--;
+    }
+    int left = atomic_fetch_sub(&p->sleepers, 1) - 1;
+    if (p->wakes_pending > left)
+        p->wakes_pending = left;   /* signals on their way to nobody */
+    par__unlock(&p->lock);
+    return stay;
+}
 
 static void *worker_main(void *arg)
 {
@@ -202,34 +369,19 @@ static void *worker_main(void *arg)
     tl_pool = p;
     if (p->opts.on_start)
         p->opts.on_start(p->opts.hook_ctx);
-    par__lock(&p->lock);
     for (;;) {
-        while (p->queue.count == 0 && !p->shutdown) {
-            p->idle_waiting++;
-            par__wait(&p->work_cond, &p->lock);
-            p->idle_waiting--;
-            if (p->work_signals > 0)
-                p->work_signals--;
-        }
-        if (p->queue.count == 0)
-            break;   /* shut down and drained */
-        struct task t = pop_locked(p);
-        p->running++;
-        pthread_cond_t *wake = wake_worker_locked(p);   /* more left: pass it on */
-        par__unlock(&p->lock);
-        signal_if(wake);
-        int ran = run_or_drop(t);
-        par__lock(&p->lock);
-        p->running--;
-        finished_locked(p, ran);   /* folded into this visit: no extra lock */
+        struct task t;
+        if (take(p, &t))
+            retire(p, (size_t)run_or_drop(t));
+        else if (!idle_wait(p))
+            break;
     }
-    par__unlock(&p->lock);
     if (p->opts.on_stop)
         p->opts.on_stop(p->opts.hook_ctx);
     tl_pool = NULL;
     par__lock(&p->lock);
     p->exited++;
-    if (p->idle_waiters > 0)
+    if (p->quiet_waiters > 0)
         par__broadcast(&p->idle_cond);
     par__unlock(&p->lock);
     return NULL;
@@ -244,7 +396,8 @@ static void free_pool(par_pool *p)
     par__cond_destroy(&p->room_cond);
     par__cond_destroy(&p->work_cond);
     par__mutex_destroy(&p->lock);
-    task_ring_free(&p->queue);
+    task_ring_free(&p->spill);
+    task_mpmc_free(&p->ring);
     free(p->threads);
     free(p);
 }
@@ -265,21 +418,33 @@ static int init_sync(par_pool *p)
     return 0;
 }
 
-/* Waits (caller holds p->lock) until every accepted task is finished and
+/* Waits (caller holds p->lock) until the pool is quiet and, with for_exit,
  * every started worker has exited, or the deadline. 0 or ETIMEDOUT. */
 static int wait_quiet_locked(par_pool *p, int for_exit, const struct par__deadline *d)
 {
     int rc = 0;
-    p->idle_waiters++;
-    while (p->unfinished > 0 || (for_exit && p->exited < p->nthreads)) {
+    atomic_fetch_add(&p->quiet_waiters, 1);
+    full_fence();
+    while (!quiet(p) || (for_exit && p->exited < p->nthreads)) {
         if (par__wait_until(&p->idle_cond, &p->lock, d) == ETIMEDOUT) {
-            if (p->unfinished > 0 || (for_exit && p->exited < p->nthreads))
+            if (!quiet(p) || (for_exit && p->exited < p->nthreads))
                 rc = ETIMEDOUT;
             break;
         }
     }
-    p->idle_waiters--;
+    atomic_fetch_sub(&p->quiet_waiters, 1);
     return rc;
+}
+
+/* A zeroed pool, aligned for its cache-line-aligned members (malloc only
+ * promises 16 bytes). */
+static par_pool *alloc_pool(void)
+{
+    size_t size = (sizeof(par_pool) + PAR__CACHE_LINE - 1) / PAR__CACHE_LINE * PAR__CACHE_LINE;
+    par_pool *p = aligned_alloc(PAR__CACHE_LINE, size);
+    if (p)
+        memset(p, 0, size);
+    return p;
 }
 
 int par_pool_create_ex(par_pool **out, const struct par_pool_opts *opts)
@@ -290,18 +455,22 @@ int par_pool_create_ex(par_pool **out, const struct par_pool_opts *opts)
     if (!opts || opts->workers < 1 || opts->workers > PAR_POOL_MAX_WORKERS ||
         opts->queue_capacity == 0)
         return PAR_EINVAL;
-    par_pool *p = calloc(1, sizeof *p);
+    par_pool *p = alloc_pool();
     if (!p)
         return PAR_ENOMEM;
     p->opts = *opts;
+    size_t cap = opts->queue_capacity;
+    size_t ring_size = cap < RING_MAX ? cap : RING_MAX;
     p->threads = calloc((size_t)opts->workers, sizeof *p->threads);
-    if (!p->threads || init_sync(p) != 0) {
+    if (!p->threads || task_mpmc_init(&p->ring, ring_size) != 0 || init_sync(p) != 0) {
+        free(p->ring.slots);
         free(p->threads);
         free(p);
         return PAR_ENOMEM;
     }
-    task_ring_init(&p->queue, opts->queue_capacity);
-    p->low_mark = opts->queue_capacity == PAR_UNBOUNDED ? 0 : opts->queue_capacity / 2;
+    task_ring_init(&p->spill, PAR_UNBOUNDED);
+    p->spills = cap > RING_MAX;
+    p->low_mark = cap == PAR_UNBOUNDED ? 0 : cap / 2;
 
     pthread_attr_t attr;
     if (pthread_attr_init(&attr) != 0) {
@@ -323,7 +492,7 @@ int par_pool_create_ex(par_pool **out, const struct par_pool_opts *opts)
     pthread_attr_destroy(&attr);
     if (rc != 0) {
         par__lock(&p->lock);
-        p->shutdown = 1;
+        atomic_store(&p->shutdown, 1);
         par__broadcast(&p->work_cond);
         par__unlock(&p->lock);
         for (int i = 0; i < p->nthreads; i++)
@@ -346,7 +515,7 @@ int par_pool_shutdown(par_pool *p, int wait, int cancel_pending)
     if (!p)
         return PAR_EINVAL;
     par__lock(&p->lock);
-    p->shutdown = 1;
+    atomic_store(&p->shutdown, 1);
     par__broadcast(&p->work_cond);
     par__broadcast(&p->room_cond);
     par__broadcast(&p->help_cond);
@@ -354,17 +523,12 @@ int par_pool_shutdown(par_pool *p, int wait, int cancel_pending)
 
     if (cancel_pending) {
         /* One at a time, so that callbacks (which may call into the pool)
-         * run with no lock held. Workers may pop concurrently: those tasks
+         * run with no lock held. Workers may take tasks concurrently: those
          * were about to start and simply run. */
-        for (;;) {
-            par__lock(&p->lock);
-            int more = p->queue.count > 0;
-            struct task t = more ? pop_locked(p) : (struct task){ NULL, NULL, NULL };
-            par__unlock(&p->lock);
-            if (!more)
-                break;
+        struct task t;
+        while (take(p, &t)) {
             if (!t.f) {
-                par__pool_task_finished(p);   /* fire and forget: not run */
+                retire(p, 1);   /* fire and forget: not run */
                 continue;
             }
             if (par__future_claim(t.f, PAR_FUTURE_CANCELLED))
@@ -398,19 +562,42 @@ void par_pool_destroy(par_pool *p)
 /* ---- submitting ---------------------------------------------------------- */
 
 /* Runs a task at once in the calling worker ("caller runs"); its future,
- * if any, is created RUNNING. Caller holds no lock; the task was counted in
- * `unfinished`. */
+ * if any, is created RUNNING. Caller holds no lock; the task was counted as
+ * accepted. */
 static void run_here(par_pool *p, struct task t, par_future **fut)
 {
     if (!t.f) {
-        run_or_drop(t);
-        par__pool_task_finished(p);
+        retire(p, (size_t)run_or_drop(t));
         return;
     }
     atomic_store(&t.f->state, PAR_FUTURE_RUNNING);
     par__future_run_inline(t.f);
     par_future_release(t.f);   /* the reference the queue would have held */
     *fut = t.f;
+}
+
+/* Sleeps until the queue may have room, the pool is shut down, or the
+ * deadline. Returns 0, or PAR_ETIMEDOUT when still full at the deadline. */
+static int wait_for_room(par_pool *p, const struct par__deadline *d)
+{
+    int rc = 0;
+    par__lock(&p->lock);
+    while (!p->shutdown && !has_room_locked(p)) {
+        /* Announce, then look again (DESIGN). Again after every wake-up:
+         * the broadcast that woke us may have been for room that other
+         * submitters took first, and it reset the count. */
+        atomic_fetch_add(&p->room_unwoken, 1);
+        full_fence();
+        if (p->shutdown || has_room_locked(p))
+            break;
+        if (par__wait_until(&p->room_cond, &p->lock, d) == ETIMEDOUT) {
+            if (!p->shutdown && !has_room_locked(p))
+                rc = PAR_ETIMEDOUT;
+            break;
+        }
+    }
+    par__unlock(&p->lock);
+    return rc;
 }
 
 static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_future **fut)
@@ -427,58 +614,52 @@ static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_
     }
     struct par__deadline d;
     int have_deadline = 0;
-    int rc = 0;
-
-    par__lock(&p->lock);
+    int rc;
     for (;;) {
-        if (p->shutdown) {
+        atomic_fetch_add(&p->accepted, 1);   /* before the shutdown check: DESIGN */
+        if (atomic_load(&p->shutdown)) {
             rc = PAR_ESHUTDOWN;
             break;
         }
-        if (p->queue.count < p->queue.limit)
+        int put_rc = put(p, t);
+        if (put_rc == 1) {
+            work_added(p);
+            if (fut)
+                *fut = t.f;
+            return 0;
+        }
+        if (put_rc < 0) {
+            rc = PAR_ENOMEM;
             break;
+        }
         if (timeout_s == 0) {
             rc = PAR_EAGAIN;
             break;
         }
         if (tl_pool == p) {
             /* A worker must not block on its own queue: caller runs. */
-            p->unfinished++;
-            par__unlock(&p->lock);
             run_here(p, t, fut);
             return 0;
         }
+        retire(p, 1);   /* not queued after all; accepted again on the retry */
         if (!have_deadline) {
             d = par__deadline_make(timeout_s);
             have_deadline = 1;
         }
-        p->room_waiting++;
-        int w = par__wait_until(&p->room_cond, &p->lock, &d);
-        p->room_waiting--;
-        p->room_signalled = 0;
-        if (w == ETIMEDOUT && !p->shutdown && p->queue.count >= p->queue.limit) {
-            rc = PAR_ETIMEDOUT;
-            break;
+        if (wait_for_room(p, &d) != 0) {
+            if (t.f) {
+                atomic_store(&t.f->refs, 1);
+                par_future_release(t.f);
+            }
+            return PAR_ETIMEDOUT;
         }
     }
-    if (rc == 0 && task_ring_reserve(&p->queue) != 0)
-        rc = PAR_ENOMEM;
-    if (rc != 0) {
-        par__unlock(&p->lock);
-        if (t.f) {
-            atomic_store(&t.f->refs, 1);
-            par_future_release(t.f);
-        }
-        return rc;
+    retire(p, 1);   /* counted as accepted above, but refused */
+    if (t.f) {
+        atomic_store(&t.f->refs, 1);
+        par_future_release(t.f);
     }
-    task_ring_push(&p->queue, t);
-    p->unfinished++;
-    pthread_cond_t *wake = wake_worker_locked(p);
-    par__unlock(&p->lock);
-    signal_if(wake);
-    if (fut)
-        *fut = t.f;
-    return 0;
+    return rc;
 }
 
 int par_pool_submit(par_pool *p, par_task_fn fn, void *arg, par_future **fut)
@@ -507,7 +688,7 @@ int par_pool_join(par_pool *p, double timeout_s)
         return PAR_EDEADLK;
     par__lock(&p->lock);
     int rc = 0;
-    if (p->unfinished > 0) {
+    if (!quiet(p)) {
         if (timeout_s == 0) {
             rc = PAR_EAGAIN;
         } else {
@@ -535,18 +716,10 @@ size_t par_pool_pending(par_pool *p)
 {
     if (!p)
         return 0;
-    par__lock(&p->lock);
-    size_t n = p->queue.count;
-    par__unlock(&p->lock);
-    return n;
+    return task_mpmc_count(&p->ring) + atomic_load(&p->spilled);
 }
 
 int par_pool_is_shutdown(par_pool *p)
 {
-    if (!p)
-        return 0;
-    par__lock(&p->lock);
-    int s = p->shutdown;
-    par__unlock(&p->lock);
-    return s;
+    return p ? atomic_load(&p->shutdown) : 0;
 }

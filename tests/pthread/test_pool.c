@@ -542,6 +542,65 @@ static void pool_unbounded_queue_never_blocks_submit(void **state)
     busy_pool_stop(&b);
 }
 
+/* Records the order in which tasks start (1 worker: the queue's order). */
+struct order_log {
+    _Atomic long next;
+    long *seen;
+};
+
+struct order_task {
+    struct order_log *log;
+    long id;
+    struct gate *hold;   /* not NULL: after logging, wait in this gate */
+};
+
+static int order_task(void *arg, void **result)
+{
+    struct order_task *t = arg;
+    t->log->seen[atomic_fetch_add(&t->log->next, 1)] = t->id;
+    return t->hold ? gate_task(t->hold, result) : 0;
+}
+
+static void pool_large_capacity_is_exact_and_fifo_beyond_the_lock_free_ring(void **state)
+{
+    (void)state;
+    /* The lock-free ring holds 4096 tasks; the rest of a larger capacity
+     * spills into a locked list. Exactly `capacity` tasks are accepted, and
+     * they start in submission order, also when tasks are submitted while
+     * some are spilled and the ring has room again (they must queue behind
+     * the spilled ones, not jump into the ring). */
+    enum { CAPACITY = 4096 + 300, HOLD_AT = 10, LATE = 5, N = CAPACITY + LATE };
+    static struct order_task tasks[N];
+    static long seen[N];
+    struct order_log log = { 0, seen };
+    struct gate hold;
+    gate_init(&hold, 0, 0);
+    for (long i = 0; i < N; i++)
+        tasks[i] = (struct order_task){ &log, i, i == HOLD_AT ? &hold : NULL };
+
+    struct busy_pool b;
+    busy_pool_start(&b, CAPACITY, 0, 0);
+    for (long i = 0; i < CAPACITY; i++)
+        assert_int_equal(par_pool_try_submit(b.p, order_task, &tasks[i], NULL), 0);
+    assert_int_equal(par_pool_pending(b.p), CAPACITY);
+    assert_int_equal(par_pool_try_submit(b.p, order_task, &tasks[0], NULL), PAR_EAGAIN);
+
+    par_event_set(b.g.release);   /* runs tasks 0..HOLD_AT, then holds */
+    assert_int_equal(par_event_wait(hold.started, PAR_FOREVER), 0);
+    assert_int_equal(par_pool_pending(b.p), CAPACITY - HOLD_AT - 1);
+    for (long i = CAPACITY; i < N; i++)   /* the ring has room now; the spill is not empty */
+        assert_int_equal(par_pool_try_submit(b.p, order_task, &tasks[i], NULL), 0);
+    par_event_set(hold.release);
+    assert_int_equal(par_pool_join(b.p, PAR_FOREVER), 0);
+    assert_int_equal(par_pool_pending(b.p), 0);
+    busy_pool_stop(&b);
+    gate_fini(&hold);
+
+    assert_int_equal(atomic_load(&log.next), N);
+    for (long i = 0; i < N; i++)
+        assert_int_equal(seen[i], i);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -568,6 +627,7 @@ int main(void)
         cmocka_unit_test(pool_two_pools_do_not_interfere),
         cmocka_unit_test(pool_start_and_stop_hooks_run_in_every_worker),
         cmocka_unit_test(pool_unbounded_queue_never_blocks_submit),
+        cmocka_unit_test(pool_large_capacity_is_exact_and_fifo_beyond_the_lock_free_ring),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
