@@ -140,30 +140,51 @@ static int quiet(par_pool *p)
     return atomic_load(&p->accepted) == r;
 }
 
-/* Counts n tasks as retired (finished, cancelled, or not pushed after all)
- * and wakes whoever waits for a quiet pool when it is. */
+/* After `retired` grew: wakes whoever waits for a quiet pool, if it is.
+ * `locked`: the caller holds p->lock already. */
+static void quiet_maybe_reached(par_pool *p, int locked)
+{
+    full_fence();
+    int joiners = load_int(&p->quiet_waiters) > 0;
+    int exiting = atomic_load_explicit(&p->shutdown, memory_order_relaxed) &&
+                  load_int(&p->sleepers) > 0;
+    if (!(joiners || exiting) || !quiet(p))
+        return;
+    if (!locked)
+        par__lock(&p->lock);
+    if (p->quiet_waiters > 0)
+        par__broadcast(&p->idle_cond);
+    if (p->shutdown && p->sleepers > 0)
+        par__broadcast(&p->work_cond);   /* they may leave now */
+    if (!locked)
+        par__unlock(&p->lock);
+}
+
+/* Counts n tasks as retired (finished, cancelled, or not pushed after all). */
 static void retire(par_pool *p, size_t n)
 {
     if (n == 0)
         return;
     atomic_fetch_add(&p->retired, n);
-    full_fence();
-    int joiners = load_int(&p->quiet_waiters) > 0;
-    int exiting = atomic_load_explicit(&p->shutdown, memory_order_relaxed) &&
-                  load_int(&p->sleepers) > 0;
-    if ((joiners || exiting) && quiet(p)) {
-        par__lock(&p->lock);
-        if (p->quiet_waiters > 0)
-            par__broadcast(&p->idle_cond);
-        if (p->shutdown && p->sleepers > 0)
-            par__broadcast(&p->work_cond);   /* they may leave now */
-        par__unlock(&p->lock);
-    }
+    quiet_maybe_reached(p, 0);
 }
 
 void par__pool_task_finished(par_pool *p)
 {
-    retire(p, 1);
+    if (tl_pool == p) {
+        retire(p, 1);
+        return;
+    }
+    /* Not one of p's workers: a cancel from another thread. Counted under
+     * the lock, because our count may make the pool quiet, and a thread
+     * that sees that may destroy the pool: it can only see it under this
+     * lock (join, shutdown and exiting workers all look under it), so only
+     * after we are done with the pool. Workers need not: the pool is not
+     * freed before they have exited. */
+    par__lock(&p->lock);
+    atomic_fetch_add(&p->retired, 1);
+    quiet_maybe_reached(p, 1);
+    par__unlock(&p->lock);
 }
 
 /* ---- the queue ----------------------------------------------------------- */
