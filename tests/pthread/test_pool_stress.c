@@ -1,7 +1,12 @@
 /* Stress: 1,000,000 tasks from 4 producer threads into 3 workers through a
- * queue of 64. Every task runs exactly once: a per-task run counter must
- * end at 1, and the count and checksum of task ids must match.
- * About 0.5 s in Debug, 1.5 s under ASan, 4 s under TSan on 2 cores;
+ * queue of 64 (the issue's case). Every task runs exactly once: a per-task
+ * run counter must end at 1, and the count and checksum of task ids must
+ * match. Two more shapes of queue stress the paths the first rarely takes:
+ * a queue of 1 (nearly every submit finds it full and sleeps: a lost
+ * wake-up hangs the test) and an unbounded queue (producers outrun the
+ * workers, so tasks spill beyond the lock-free ring and come back), with a
+ * quarter of the tasks each.
+ * About 1 s in Debug, 3 s under ASan, 8 s under TSan on 2 cores;
  * PAR_STRESS_TASKS in the environment changes the count (any build). */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -63,20 +68,20 @@ static void *produce(void *arg)
     return NULL;
 }
 
-static void pool_runs_every_task_of_four_producers_exactly_once(void **state)
+static void run_stress(size_t capacity, long divisor)
 {
-    (void)state;
     struct stress s = { NULL, DEFAULT_TASKS, NULL, 0, 0 };
     const char *env = getenv("PAR_STRESS_TASKS");
     if (env && atol(env) > 0)
         s.ntasks = atol(env);
+    s.ntasks = s.ntasks / divisor > 0 ? s.ntasks / divisor : 1;
     s.runs = calloc((size_t)s.ntasks, sizeof *s.runs);
     tasks = malloc((size_t)s.ntasks * sizeof *tasks);
     assert_non_null(s.runs);
     assert_non_null(tasks);
     for (long i = 0; i < s.ntasks; i++)
         tasks[i] = (struct task){ &s, i };
-    assert_int_equal(par_pool_create(&s.pool, 3, 64), 0);
+    assert_int_equal(par_pool_create(&s.pool, 3, capacity), 0);
 
     struct producer p[PRODUCERS];
     pthread_t t[PRODUCERS];
@@ -103,10 +108,30 @@ static void pool_runs_every_task_of_four_producers_exactly_once(void **state)
     free((void *)s.runs);
 }
 
+static void pool_runs_every_task_of_four_producers_exactly_once(void **state)
+{
+    (void)state;
+    run_stress(64, 1);
+}
+
+static void pool_queue_of_one_loses_no_task_and_no_wake_up(void **state)
+{
+    (void)state;
+    run_stress(1, 4);
+}
+
+static void pool_unbounded_queue_spills_and_loses_no_task(void **state)
+{
+    (void)state;
+    run_stress(PAR_UNBOUNDED, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pool_runs_every_task_of_four_producers_exactly_once),
+        cmocka_unit_test(pool_queue_of_one_loses_no_task_and_no_wake_up),
+        cmocka_unit_test(pool_unbounded_queue_spills_and_loses_no_task),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
