@@ -1,5 +1,5 @@
-/* Private to pthread/: growable ring buffers, the storage of every FIFO here
- * (the pool's work queue of task records, par_queue's items). Not
+/* Private to pthread/: growable ring buffers, the storage of the locked FIFOs here
+ * (the pool's spill beyond its lock-free ring, par_queue's items). Not
  * thread-safe: each user guards its ring with its own lock.
  *
  * PAR__RING_DEFINE(name, type) defines `struct name` holding values of
