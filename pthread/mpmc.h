@@ -19,6 +19,13 @@
  * Each position is claimed by exactly one thread, so the item itself is a
  * plain field, handed over by the release/acquire pair on `seq`.
  *
+ * Each slot has a cache line of its own (and the array starts on a line), so
+ * that a pusher filling slot i+1 does not steal the line a popper is reading
+ * slot i from. With 32-byte slots packed two to a line, and malloc's
+ * 16-byte alignment letting a slot straddle two lines, the same benchmark
+ * ran in one of three speeds per process; padded, an interleaved A/B of 10
+ * runs each gave a median of 148 ns per task against 226 ns.
+ *
  * Not lock-free in the strict sense: a pusher descheduled between its claim
  * and its publish makes pops see "empty" at that slot until it resumes. The
  * pool copes: the pusher wakes sleepers only after publishing (pool.c).
@@ -44,7 +51,7 @@
 
 #define PAR__MPMC_DEFINE(name, type)                                                 \
     struct name##_slot {                                                             \
-        _Atomic size_t seq;                                                          \
+        _Alignas(PAR__CACHE_LINE) _Atomic size_t seq;                                \
         type item;                                                                   \
     };                                                                               \
                                                                                      \
@@ -58,7 +65,7 @@
     /* 0, or -1 when memory ran out. size >= 1. */                                  \
     static inline int name##_init(struct name *r, size_t size)                      \
     {                                                                                \
-        r->slots = malloc(size * sizeof *r->slots);                                  \
+        r->slots = aligned_alloc(PAR__CACHE_LINE, size * sizeof *r->slots);          \
         if (!r->slots)                                                               \
             return -1;                                                               \
         for (size_t i = 0; i < size; i++)                                            \

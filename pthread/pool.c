@@ -65,8 +65,9 @@
 #include "mpmc.h"
 #include "ring.h"
 
-/* Slots of the lock-free ring at most: 96 KiB, allocated when the pool is
- * made. Larger capacities spill into a list that grows on demand. */
+/* Slots of the lock-free ring at most (a cache line each: 256 KiB),
+ * allocated when the pool is made. Larger capacities spill into a list that
+ * grows on demand. */
 #define RING_MAX 4096
 
 /* One queued task. `f` is its future, or NULL for a fire-and-forget task
