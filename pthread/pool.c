@@ -92,7 +92,6 @@ struct par_pool {
     _Alignas(PAR__CACHE_LINE) struct par_pool_opts opts;
     pthread_t *threads;
     size_t low_mark;          /* wake blocked submitters at or below this */
-    int spills;               /* capacity > RING_MAX: tasks beyond the ring spill */
 
     _Atomic int shutdown;     /* 1 once par_pool_shutdown was called */
     /* Sleeper counters: changed only under `lock`, read by wakers without. */
@@ -190,13 +189,19 @@ void par__pool_task_finished(par_pool *p)
 
 /* ---- the queue ----------------------------------------------------------- */
 
+/* The capacity is larger than the ring: tasks beyond it spill. */
+static int spills(const par_pool *p)
+{
+    return p->opts.queue_capacity > p->ring.size;
+}
+
 /* The spill may take one more task: the queue as a whole holds fewer than
  * the capacity (caller holds the lock, so the spill is stable; while it is
  * not empty, nothing new enters the ring). */
 static int spill_has_room_locked(par_pool *p)
 {
     size_t cap = p->opts.queue_capacity;
-    return p->spills &&
+    return spills(p) &&
            (cap == PAR_UNBOUNDED || task_mpmc_count(&p->ring) + p->spill.count < cap);
 }
 
@@ -206,7 +211,7 @@ static int put(par_pool *p, struct task t)
     if (atomic_load_explicit(&p->spilled, memory_order_acquire) == 0 &&
         task_mpmc_push(&p->ring, t))
         return 1;
-    if (!p->spills)
+    if (!spills(p))
         return 0;
     int rc = 0;
     par__lock(&p->lock);
@@ -491,7 +496,6 @@ int par_pool_create_ex(par_pool **out, const struct par_pool_opts *opts)
         return PAR_ENOMEM;
     }
     task_ring_init(&p->spill, PAR_UNBOUNDED);
-    p->spills = cap > RING_MAX;
     p->low_mark = cap == PAR_UNBOUNDED ? 0 : cap / 2;
 
     pthread_attr_t attr;
@@ -622,6 +626,16 @@ static int wait_for_room(par_pool *p, const struct par__deadline *d)
     return rc;
 }
 
+/* Frees the future of a task that was never queued (NULL: none): the
+ * caller's and the queue's references were never handed out. */
+static void drop_unqueued(par_future *f)
+{
+    if (f) {
+        atomic_store(&f->refs, 1);
+        par_future_release(f);
+    }
+}
+
 static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_future **fut)
 {
     if (fut)
@@ -669,18 +683,12 @@ static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_
             have_deadline = 1;
         }
         if (wait_for_room(p, &d) != 0) {
-            if (t.f) {
-                atomic_store(&t.f->refs, 1);
-                par_future_release(t.f);
-            }
+            drop_unqueued(t.f);
             return PAR_ETIMEDOUT;
         }
     }
     retire(p, 1);   /* counted as accepted above, but refused */
-    if (t.f) {
-        atomic_store(&t.f->refs, 1);
-        par_future_release(t.f);
-    }
+    drop_unqueued(t.f);
     return rc;
 }
 
