@@ -1,6 +1,7 @@
 #include "story.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -112,6 +113,19 @@ static const char *compare(double ratio, char *buf, size_t len)
     return buf;
 }
 
+/* Appends to the string in buf (truncating, as snprintf does). */
+__attribute__((format(printf, 3, 4)))
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used + 1 >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
+}
+
 /* One sentence for row i, into buf. */
 static void sentence(const struct par__matrix *m, int i, int n, size_t items, int cores,
                      char *buf, size_t len)
@@ -137,34 +151,33 @@ static void sentence(const struct par__matrix *m, int i, int n, size_t items, in
     case R_HASTHREAD: {
         double s = c_time(m, R_NOTHREAD, 0, n, items);
         double py = r->printed_s / par__story_rows[R_NOTHREAD].printed_s;
-        int w = snprintf(buf, len, "CPython's GIL lets one thread run at a time, so two threads "
-                         "were %s than one; C threads share no such lock and are %s than one "
-                         "thread on %d cores",
-                         compare(py, a, sizeof a), compare(c / s, b, sizeof b), cores);
-        if (w > 0 && (size_t)w < len && !isnan(alt))
-            snprintf(buf + w, len - (size_t)w, ", while our gil back end, which emulates the "
-                     "lock, is %s.", compare(alt / s, a, sizeof a));
-        else if (w > 0 && (size_t)w < len)
-            snprintf(buf + w, len - (size_t)w, ".");
+        snprintf(buf, len, "CPython's GIL lets one thread run at a time, so two threads "
+                 "were %s than one; C threads share no such lock and are %s than one "
+                 "thread on %d cores",
+                 compare(py, a, sizeof a), compare(c / s, b, sizeof b), cores);
+        if (!isnan(alt))
+            appendf(buf, len, ", while our gil back end, which emulates the lock, is %s.",
+                    compare(alt / s, a, sizeof a));
+        else
+            appendf(buf, len, ".");
         break;
     }
     case R_POOLMAP: {
         double s = c_time(m, R_ORDMAP, 0, n, items);
         double py = r->printed_s / par__story_rows[R_ORDMAP].printed_s;
         double cr = c / s;
-        int w = snprintf(buf, len, "A ThreadPool(10) only added hand-off cost to ~0.4 µs of "
-                         "interpreted work per item (%s than plain map); in C, 10 threads on "
-                         "%d cores are %s than the serial loop: %s",
-                         compare(py, a, sizeof a), cores, compare(cr, b, sizeof b),
-                         cr < 0.95 ? "the pool hands out large chunks of items, so even ~1 ns "
-                                     "of work per item is worth splitting"
-                                   : "at ~1 ns per item, starting ten threads' share of the "
-                                     "work costs about what it saves");
-        if (w > 0 && (size_t)w < len && !isnan(alt))
-            snprintf(buf + w, len - (size_t)w, " (with the emulated GIL: %s).",
-                     compare(alt / s, a, sizeof a));
-        else if (w > 0 && (size_t)w < len)
-            snprintf(buf + w, len - (size_t)w, ".");
+        snprintf(buf, len, "A ThreadPool(10) only added hand-off cost to ~0.4 µs of "
+                 "interpreted work per item (%s than plain map); in C, 10 threads on "
+                 "%d cores are %s than the serial loop: %s",
+                 compare(py, a, sizeof a), cores, compare(cr, b, sizeof b),
+                 cr < 0.95 ? "the pool hands out large chunks of items, so even ~1 ns "
+                             "of work per item is worth splitting"
+                           : "at ~1 ns per item, starting ten threads' share of the "
+                             "work costs about what it saves");
+        if (!isnan(alt))
+            appendf(buf, len, " (with the emulated GIL: %s).", compare(alt / s, a, sizeof a));
+        else
+            appendf(buf, len, ".");
         break;
     }
     case R_ORDMAP:
@@ -184,18 +197,16 @@ static void sentence(const struct par__matrix *m, int i, int n, size_t items, in
     case R_THREAD: {
         double p = c_time(m, R_PROCESS, 0, n, items);
         double py = r->printed_s / par__story_rows[R_PROCESS].printed_s;
-        int w = snprintf(buf, len, "ThreadPoolExecutor(2) ran the two calls one at a time "
-                         "under the GIL (%s than the process pool); C threads run both at "
-                         "once",
-                         compare(py, a, sizeof a));
-        if (w > 0 && (size_t)w < len && !isnan(p))
-            w += snprintf(buf + w, len - (size_t)w, " and are %s than C's process pool",
-                          compare(c / p, b, sizeof b));
-        if (w > 0 && (size_t)w < len && !isnan(alt) && !isnan(p))
-            snprintf(buf + w, len - (size_t)w, "; with the emulated GIL they are %s.",
-                     compare(alt / p, a, sizeof a));
-        else if (w > 0 && (size_t)w < len)
-            snprintf(buf + w, len - (size_t)w, ".");
+        snprintf(buf, len, "ThreadPoolExecutor(2) ran the two calls one at a time "
+                 "under the GIL (%s than the process pool); C threads run both at once",
+                 compare(py, a, sizeof a));
+        if (!isnan(p))
+            appendf(buf, len, " and are %s than C's process pool", compare(c / p, b, sizeof b));
+        if (!isnan(alt) && !isnan(p))
+            appendf(buf, len, "; with the emulated GIL they are %s.",
+                    compare(alt / p, a, sizeof a));
+        else
+            appendf(buf, len, ".");
         break;
     }
     case R_PROCESS: {
@@ -247,12 +258,9 @@ static const char *c_cell(const struct par__matrix *m, const struct par__story_r
     else
         snprintf(buf, len, "%s (%s -j %d)", par__fmt_seconds(p->median, t, sizeof t),
                  par__be_name(r->be), p->workers);
-    if (q && q->status == PAR__ST_OK) {
-        size_t used = strlen(buf);
-        snprintf(buf + used, len - used, "; %s (%s -j %d)",
-                 par__fmt_seconds(q->median, u, sizeof u), par__be_name(q->backend),
-                 q->workers);
-    }
+    if (q && q->status == PAR__ST_OK)
+        appendf(buf, len, "; %s (%s -j %d)", par__fmt_seconds(q->median, u, sizeof u),
+                par__be_name(q->backend), q->workers);
     return buf;
 }
 
