@@ -91,6 +91,31 @@ int par_parse_whole(const char *s, long long lo, long long hi, long long *out)
     return 0;
 }
 
+int par_parse_real(const char *s, const char *unit, double lo, double hi, double *out)
+{
+    if (!s || !*s || *s == ' ' || (*s >= '\t' && *s <= '\r'))
+        return PAR_EINVAL;
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s)
+        return PAR_EINVAL;
+    if (unit && *end && strcmp(end, unit) == 0)
+        end += strlen(end);
+    if (errno || *end || !(v >= lo && v <= hi))
+        return PAR_EINVAL;
+    *out = v;
+    return 0;
+}
+
+const char *par_option_name(const struct option *table, int val)
+{
+    for (const struct option *o = table; o->name; o++)
+        if (o->val == val)
+            return o->name;
+    return "?";
+}
+
 int par_parse_whole_opt(const char *name, const char *arg, long long lo, long long hi,
                          const char *why, long long *out, char *msg, size_t len)
 {
@@ -144,13 +169,9 @@ static const struct option long_opts[] = {
 /* The spelling of the option getopt just handled, for messages. */
 static const char *opt_name(int c)
 {
-    for (const struct option *lo = long_opts; lo->name; lo++)
-        if (lo->val == c) {
-            static _Thread_local char buf[40];
-            snprintf(buf, sizeof buf, "--%s", lo->name);
-            return buf;
-        }
-    return "?";
+    static _Thread_local char buf[40];
+    snprintf(buf, sizeof buf, "--%s", par_option_name(long_opts, c));
+    return buf;
 }
 
 int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t len)
@@ -244,10 +265,8 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             o->seed_sizes = 1;
             break;
         case OPT_SWITCH: {
-            char *end;
-            errno = 0;
-            double s = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(s >= 1e-6 && s <= 10.0))
+            double s;
+            if (par_parse_real(optarg, NULL, 1e-6, 10.0, &s) != 0)
                 return par_usage_fail(msg, len,
                                       "--switch-interval: expected seconds in 0.000001..10, "
                             "got '%s'", optarg);

@@ -92,6 +92,17 @@ int par_parse_whole(const char *s, long long lo, long long hi, long long *out);
 int par_parse_whole_opt(const char *name, const char *arg, long long lo, long long hi,
                         const char *why, long long *out, char *msg, size_t len);
 
+/* A decimal number in [lo, hi] and nothing else (strtod's syntax, no leading
+ * space), optionally followed by exactly `unit` (NULL: no unit). Returns 0 or
+ * PAR_EINVAL; NaN is never in range. */
+int par_parse_real(const char *s, const char *unit, double lo, double hi, double *out);
+
+struct option;
+
+/* The long name (without "--") of the entry of a getopt_long table whose
+ * val is `val`, or "?". */
+const char *par_option_name(const struct option *table, int val);
+
 /* Largest --items the memory of this machine allows (3 int64 arrays per item). */
 size_t par_max_items(void);
 

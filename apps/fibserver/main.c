@@ -66,30 +66,13 @@ static int usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
-/* Strict decimal integer in [lo, hi]: no sign, no spaces, no trailing text. */
+/* A whole number in [lo, hi] and nothing else (common/options.h). */
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
-    if (*s < '0' || *s > '9')
+    long long v;
+    if (par_parse_whole(s, lo, hi, &v) != 0)
         return -1;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_seconds(const char *s, double lo, double hi, double *out)
-{
-    if ((*s < '0' || *s > '9') && *s != '.')
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || *end || !(v >= lo && v <= hi))
-        return -1;
-    *out = v;
+    *out = (long)v;
     return 0;
 }
 
@@ -137,7 +120,7 @@ static int parse_args(int argc, char **argv, struct fib_config *cfg)
             cfg->max_clients = (int)v;
             break;
         case 't':
-            if (parse_seconds(optarg, 0.001, 86400, &cfg->idle_timeout))
+            if (par_parse_real(optarg, NULL, 0.001, 86400, &cfg->idle_timeout))
                 return usage_error("--idle-timeout '%s': expected seconds 0.001..86400", optarg);
             break;
         case 'w':

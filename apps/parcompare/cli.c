@@ -1,6 +1,5 @@
 #include "cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,16 +21,10 @@ static int whole_opt(const char *name, const char *arg, long long lo, long long 
 static int real_opt(const char *name, const char *arg, double lo, double hi, const char *unit,
                     double *out, char *msg, size_t len)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(arg, &end);
-    if (unit && *end && strcmp(end, unit) == 0)
-        end += strlen(end);
-    if (errno || end == arg || *end || !(v >= lo && v <= hi))
-        return par_usage_fail(msg, len, "%s: expected a number in %g..%g%s, got '%s'", name, lo, hi,
-                    unit ? unit : "", arg);
-    *out = v;
-    return 0;
+    if (par_parse_real(arg, unit, lo, hi, out) == 0)
+        return 0;
+    return par_usage_fail(msg, len, "%s: expected a number in %g..%g%s, got '%s'", name, lo, hi,
+                          unit ? unit : "", arg);
 }
 
 /* Splits a comma-separated list; calls item() on each entry. Empty lists and
@@ -154,10 +147,7 @@ static const struct option long_opts[] = {
 
 static const char *opt_name(int val)
 {
-    for (const struct option *o = long_opts; o->name; o++)
-        if (o->val == val)
-            return o->name;
-    return "?";
+    return par_option_name(long_opts, val);
 }
 
 /* The largest list a child accepts for --items (it checks memory itself;

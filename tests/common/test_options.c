@@ -175,6 +175,25 @@ static void seed_sizes_are_the_cheatsheets_and_explicit_flags_win(void **state)
     assert_int_equal(o.cutoff, 1);
 }
 
+static void parse_real_takes_a_number_in_range_and_nothing_else(void **state)
+{
+    (void)state;
+    double v = -1;
+    assert_int_equal(par_parse_real("0.25", NULL, 0, 1, &v), 0);
+    assert_true(v == 0.25);
+    assert_int_equal(par_parse_real("5%", "%", 0, 1000, &v), 0);
+    assert_true(v == 5.0);
+    assert_int_equal(par_parse_real("2 s", " s", 0.1, 10, &v), 0);
+    assert_true(v == 2.0);
+    const char *bad[] = { "", " 1", "1 ", "1x", "5%%", "nan", "inf", "-0.5", "11", "0x", "." };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        v = -1;
+        assert_int_equal(par_parse_real(bad[i], "%", 0, 10, &v), PAR_EINVAL);
+        assert_true(v == -1);   /* untouched on failure */
+    }
+    assert_int_equal(par_parse_real(NULL, NULL, 0, 1, &v), PAR_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +205,7 @@ int main(void)
         cmocka_unit_test_setup(omp_num_threads_sets_workers_unless_j_given, setup),
         cmocka_unit_test_setup(omp_schedule_applies_only_without_schedule_flag, setup),
         cmocka_unit_test_setup(seed_sizes_are_the_cheatsheets_and_explicit_flags_win, setup),
+        cmocka_unit_test(parse_real_takes_a_number_in_range_and_nothing_else),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
