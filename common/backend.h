@@ -1,6 +1,9 @@
 /* The back-end contract. Every parallel workload here is a map of a kernel
  * over items or a tree of tasks, so a back end implements two operations
  * (map, tree) plus open/close; the common driver does everything else.
+ * A third, grain, runs Task Bench's graph of steps (grain.h): its per-step
+ * synchronisation is the thing measured, so each back end does it its own
+ * way instead of the driver building it from maps.
  *
  * Call order, from one thread: open, then any number of map/tree calls, then
  * close (also after a failed open). Under MPI every rank makes the same calls
@@ -11,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "grain.h"
 #include "kernels.h"
 #include "options.h"
 
@@ -48,6 +52,11 @@ struct par_backend {
     /* Optional (NULL: identity). Turns this process's elapsed seconds into the
      * run's time; MPI returns the maximum over ranks. Collective under MPI. */
     double (*reduce_time)(struct par_run *run, double seconds);
+    /* The grain workload (grain.h): job->steps steps of job->tasks tasks with
+     * the step-to-step dependences of job->pattern; job->out gets the last
+     * step's values (MPI: on rank 0). NULL, or PAR_ENOTSUP with a reason in
+     * run->errmsg, where a back end cannot run it. Collective under MPI. */
+    int  (*grain)(struct par_run *run, const struct par_grain *job);
 };
 
 /* A registry entry: every back end is listed, built or not. */

@@ -65,8 +65,19 @@ static int run_once(const struct par_backend *be, struct par_run *run,
         for (;;)
             pause();
     int64_t t0 = par_now_ns();
-    int rc = wd->workload == PAR_W_FIBTASK ? be->tree(run, wd->fib_n, wd->cutoff, &wd->tree_out)
-                                           : be->map(run, &job);
+    int rc;
+    if (wd->workload == PAR_W_GRAIN)
+        if (be->grain)
+            rc = be->grain(run, &wd->grain);
+        else {
+            snprintf(run->errmsg, sizeof run->errmsg,
+                     "the grain workload is not implemented for back end '%s'", be->name);
+            rc = PAR_ENOTSUP;
+        }
+    else if (wd->workload == PAR_W_FIBTASK)
+        rc = be->tree(run, wd->fib_n, wd->cutoff, &wd->tree_out);
+    else
+        rc = be->map(run, &job);
     int64_t t1 = par_now_ns();
     double s = (double)(t1 - t0) * 1e-9;
     *seconds = be->reduce_time ? be->reduce_time(run, s) : s;
@@ -160,6 +171,8 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
         return 1;
     }
 
+    if (o.workload == PAR_W_GRAIN && o.tasks == 0)
+        o.tasks = (size_t)run.workers;   /* one task per worker per step, as Task Bench */
     struct par_workload_data wd;
     if (par_workload_prepare(&wd, &o, run.is_root)) {
         fprintf(stderr, "%s: cannot allocate the inputs of %s: out of memory\n", tool->name,

@@ -75,6 +75,41 @@ int64_t par_powself(int64_t x)
     return (int64_t)acc;
 }
 
+/* Knuth's MMIX multiplier and increment (TAOCP vol. 2, 3.3.4). Not const:
+ * the optimiser must not know them (see kernels.h). */
+uint64_t par__grain_a = UINT64_C(6364136223846793005);
+uint64_t par__grain_c = UINT64_C(1442695040888963407);
+
+int64_t par_grain_kernel(int64_t x, int64_t iterations)
+{
+    uint64_t v = (uint64_t)x, a = par__grain_a, c = par__grain_c;
+    int64_t left = iterations;
+    while (left > 0) {
+        int64_t step = left < PAR_TICK_EVERY ? left : PAR_TICK_EVERY;
+        for (int64_t i = 0; i < step; i++)
+            v = a * v + c;
+        left -= step;
+        if (par__kernel_tick)
+            par__kernel_tick();
+    }
+    return (int64_t)v;
+}
+
+int64_t par_grain_kernel_fast(int64_t x, int64_t iterations)
+{
+    /* (A, C) is the map applied 2^k times; fold in the bits of n. */
+    uint64_t A = par__grain_a, C = par__grain_c, acc_a = 1, acc_c = 0;
+    for (uint64_t n = iterations > 0 ? (uint64_t)iterations : 0; n; n >>= 1) {
+        if (n & 1) {
+            acc_a = A * acc_a;
+            acc_c = A * acc_c + C;
+        }
+        C = (A + 1) * C;
+        A = A * A;
+    }
+    return (int64_t)(acc_a * (uint64_t)x + acc_c);
+}
+
 static const struct par_kernel kernels[PAR_K_COUNT_] = {
     [PAR_K_SQUARE] = { PAR_K_SQUARE, "square", par_square },
     [PAR_K_FIB] = { PAR_K_FIB, "fib", par_fib },

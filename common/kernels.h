@@ -42,6 +42,24 @@ int64_t par_powself(int64_t x);
 /* fib by iteration, O(n): the reference answer for fib-based workloads. */
 int64_t par_fib_fast(int n);
 
+/* The grain workload's compute-bound kernel: `iterations` steps of the
+ * 64-bit linear congruential map x <- a*x + c (mod 2^64), each step needing
+ * the previous one (a dependent chain of one multiply and one add, so it
+ * cannot be vectorised). a and c are read from variables with external
+ * linkage (par__grain_a, par__grain_c) that the compiler cannot see the
+ * values of, so it cannot fold the loop into a closed form either: the work
+ * is exactly `iterations` multiply-adds, as fib(n)'s is 2*fib(n)-1 calls
+ * (tests/common/test_kernels.c checks the result against an O(log n)
+ * jump-ahead and the tick count). iterations >= 0; thread-safe.
+ * par__kernel_tick (below) is called every PAR_TICK_EVERY iterations. */
+int64_t par_grain_kernel(int64_t x, int64_t iterations);
+
+/* The same map by jump-ahead in O(log iterations) (F. Brown, "Random number
+ * generation with arbitrary strides", Trans. Am. Nucl. Soc. 71, 1994): the
+ * independent reference for par_grain_kernel. */
+int64_t par_grain_kernel_fast(int64_t x, int64_t iterations);
+extern uint64_t par__grain_a, par__grain_c;
+
 /* ---- hooks (for the "gil" back end and for tests) --------------------------
  * par__fib_self is the function every fib call recurses through; per thread,
  * initially the plain recursion step. A thread may point it at a wrapper that

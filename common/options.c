@@ -15,7 +15,8 @@
 #include "error.h"
 #include "kernels.h"
 
-static const char *const workload_names[PAR_W_COUNT_] = { "map", "fib", "parmap", "fibtask" };
+static const char *const workload_names[PAR_W_COUNT_] = { "map", "fib", "parmap", "fibtask",
+                                                           "grain" };
 static const char *const schedule_names[] = { "static", "dynamic", "guided" };
 
 const char *par_workload_name(enum par_workload w)
@@ -137,11 +138,15 @@ void par_opts_init(struct par_opts *o, enum par_workload workload, const char *b
     o->switch_interval = 0.005;
     o->format = PAR_FMT_TEXT;
     o->workers_env = "OMP_NUM_THREADS";
+    o->iterations = PAR_DEFAULT_GRAIN_ITERATIONS;
+    o->steps = PAR_DEFAULT_GRAIN_STEPS;
+    o->pattern = PAR_PATTERN_STENCIL;
 }
 
 enum {
     OPT_N = 256, OPT_K, OPT_ITEMS, OPT_CUTOFF, OPT_SCHEDULE, OPT_CHUNK, OPT_REPS, OPT_WARMUP,
-    OPT_JSON, OPT_CSV, OPT_SEED, OPT_SWITCH, OPT_LIST
+    OPT_JSON, OPT_CSV, OPT_SEED, OPT_SWITCH, OPT_LIST, OPT_ITERATIONS, OPT_TASKS, OPT_STEPS,
+    OPT_PATTERN
 };
 
 static const struct option long_opts[] = {
@@ -161,6 +166,10 @@ static const struct option long_opts[] = {
     { "seed-sizes", no_argument, NULL, OPT_SEED },
     { "switch-interval", required_argument, NULL, OPT_SWITCH },
     { "list-backends", no_argument, NULL, OPT_LIST },
+    { "iterations", required_argument, NULL, OPT_ITERATIONS },
+    { "tasks", required_argument, NULL, OPT_TASKS },
+    { "steps", required_argument, NULL, OPT_STEPS },
+    { "pattern", required_argument, NULL, OPT_PATTERN },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -186,7 +195,7 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             if (par_workload_parse(optarg, &o->workload))
                 return par_usage_fail(msg, len,
                                       "--workload: unknown workload '%s'; expected one of "
-                            "map, fib, parmap, fibtask", optarg);
+                            "map, fib, parmap, fibtask, grain", optarg);
             break;
         case 'b':
             o->backend = optarg;
@@ -275,6 +284,30 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
         }
         case OPT_LIST:
             o->list_backends = 1;
+            break;
+        case OPT_ITERATIONS:
+            if ((rc = par_parse_whole_opt("--iterations", optarg, 1, PAR_GRAIN_MAX_ITERATIONS,
+                                          NULL, &v, msg, len)))
+                return rc;
+            o->iterations = v;
+            break;
+        case OPT_TASKS:
+            if ((rc = par_parse_whole_opt("--tasks", optarg, 0, PAR_GRAIN_MAX_TASKS,
+                                          " (0 = one per worker)", &v, msg, len)))
+                return rc;
+            o->tasks = (size_t)v;
+            break;
+        case OPT_STEPS:
+            if ((rc = par_parse_whole_opt("--steps", optarg, 1, PAR_GRAIN_MAX_STEPS, NULL, &v,
+                                          msg, len)))
+                return rc;
+            o->steps = v;
+            break;
+        case OPT_PATTERN:
+            if (par_pattern_parse(optarg, &o->pattern))
+                return par_usage_fail(msg, len,
+                                      "--pattern: unknown pattern '%s'; expected none or stencil",
+                                      optarg);
             break;
         case 'h':
             o->show_help = 1;
@@ -406,7 +439,7 @@ void par_opts_usage(const char *tool, const char *default_backend, const char *w
 "Runs one workload on one back end, times it, checks every result against the\n"
 "serial reference and prints a summary (or one JSON object / a CSV row).\n"
 "\n"
-"  -w, --workload NAME     map | fib | parmap | fibtask\n"
+"  -w, --workload NAME     map | fib | parmap | fibtask | grain\n"
 "  -b, --backend NAME      serial | pthread | gil | omp | proc | mpi (default %s;\n"
 "                          --list-backends shows which are built)\n"
 "  -j, --workers N         workers, 1..%d (default: %s)\n"
@@ -421,6 +454,11 @@ void par_opts_usage(const char *tool, const char *default_backend, const char *w
 "      --seed-sizes        the cheatsheet's sizes: fib(35) x5, 999999 items,\n"
 "                          parmap over range(1,5), fibtask fib(35)\n"
 "      --switch-interval S gil: seconds a thread may hold the GIL (default 0.005)\n"
+"      --iterations I      grain: kernel iterations per task, 1..1e12 (default %d)\n"
+"      --tasks T           grain: tasks per step, 0 = one per worker (default 0)\n"
+"      --steps S           grain: steps (default %d)\n"
+"      --pattern P         grain: none (a barrier per step) | stencil (1-D halo;\n"
+"                          default)\n"
 "      --json              print one JSON object\n"
 "      --csv               print a CSV header and one row\n"
 "  -h, --help              this text\n"
@@ -430,5 +468,5 @@ void par_opts_usage(const char *tool, const char *default_backend, const char *w
             tool, default_backend, PAR_MAX_WORKERS, wdef, PAR_FIB_MAX_N, PAR_DEFAULT_FIB_N,
             PAR_DEFAULT_FIBTASK_N, PAR_MAX_K, PAR_DEFAULT_FIB_K, PAR_DEFAULT_MAP_ITEMS,
             PAR_DEFAULT_PARMAP_ITEMS, PAR_DEFAULT_FIBTASK_N - PAR_DEFAULT_FIBTASK_CUTOFF,
-            PAR_MAX_REPS, PAR_MAX_WARMUP);
+            PAR_MAX_REPS, PAR_MAX_WARMUP, PAR_DEFAULT_GRAIN_ITERATIONS, PAR_DEFAULT_GRAIN_STEPS);
 }

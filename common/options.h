@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum par_workload { PAR_W_MAP, PAR_W_FIB, PAR_W_PARMAP, PAR_W_FIBTASK, PAR_W_COUNT_ };
+#include "grain.h"
+
+enum par_workload { PAR_W_MAP, PAR_W_FIB, PAR_W_PARMAP, PAR_W_FIBTASK, PAR_W_GRAIN, PAR_W_COUNT_ };
 enum par_schedule { PAR_SCHED_STATIC, PAR_SCHED_DYNAMIC, PAR_SCHED_GUIDED };
 enum par_format { PAR_FMT_TEXT, PAR_FMT_JSON, PAR_FMT_CSV };
 
@@ -36,6 +38,10 @@ struct par_opts {
     enum par_format format;
     int seed_sizes;             /* the cheatsheet's own sizes */
     double switch_interval;     /* gil back end: seconds (default 0.005) */
+    int64_t iterations;         /* grain: kernel iterations per task (I) */
+    size_t tasks;               /* grain: tasks per step (T); 0 = one per worker */
+    int64_t steps;              /* grain: steps (S) */
+    enum par_pattern pattern;   /* grain: none | stencil */
     int set_mask;               /* which of n/k/items/cutoff were given (PAR_SET_*) */
     int show_help, show_version, list_backends;
 };
@@ -52,6 +58,8 @@ struct par_opts {
 #define PAR_DEFAULT_PARMAP_ITEMS  64
 #define PAR_DEFAULT_FIBTASK_N     40
 #define PAR_DEFAULT_FIBTASK_CUTOFF 25
+#define PAR_DEFAULT_GRAIN_ITERATIONS 100000
+#define PAR_DEFAULT_GRAIN_STEPS   1000
 
 /* Fills defaults for `tool` ("poolmap"/"parmap"), with the given default
  * workload and back end names. */

@@ -10,6 +10,11 @@ static void params_text(FILE *f, const struct par_opts *o, const char *sep, cons
     case PAR_W_MAP: fprintf(f, "items%s%zu", eq, o->items); break;
     case PAR_W_FIB: fprintf(f, "n%s%d%sk%s%d", eq, o->n, sep, eq, o->k); break;
     case PAR_W_PARMAP: fprintf(f, "items%s%zu", eq, o->items); break;
+    case PAR_W_GRAIN:
+        fprintf(f, "iterations%s%" PRId64 "%stasks%s%zu%ssteps%s%" PRId64 "%spattern%s%s", eq,
+                o->iterations, sep, eq, o->tasks, sep, eq, o->steps, sep, eq,
+                par_pattern_name(o->pattern));
+        break;
     default: fprintf(f, "n%s%d%scutoff%s%d", eq, o->n, sep, eq, o->cutoff); break;
     }
 }
@@ -66,6 +71,12 @@ void par_report_json(FILE *f, const struct par_result *r)
     case PAR_W_MAP:
     case PAR_W_PARMAP: fprintf(f, "\"items\":%zu", o->items); break;
     case PAR_W_FIB: fprintf(f, "\"n\":%d,\"k\":%d", o->n, o->k); break;
+    case PAR_W_GRAIN:
+        fprintf(f, "\"iterations\":%" PRId64 ",\"tasks\":%zu,\"steps\":%" PRId64
+                   ",\"pattern\":\"%s\",\"work_iterations\":%.17g",
+                o->iterations, o->tasks, o->steps, par_pattern_name(o->pattern),
+                (double)o->iterations * (double)o->tasks * (double)o->steps);
+        break;
     default: fprintf(f, "\"n\":%d,\"cutoff\":%d", o->n, o->cutoff); break;
     }
     fprintf(f, ",\"schedule\":\"%s\",\"chunk\":%zu,\"seed_sizes\":%s}",

@@ -75,6 +75,22 @@ int par_workload_prepare(struct par_workload_data *d, const struct par_opts *o, 
         d->kernel = par_kernel_get(PAR_K_POWSELF);
         d->n = o->items;
         break;
+    case PAR_W_GRAIN:
+        d->n = o->tasks;
+        d->grain = (struct par_grain){ .iterations = o->iterations, .tasks = o->tasks,
+                                       .steps = o->steps, .pattern = o->pattern };
+        if (!alloc_io)
+            return 0;
+        d->out = malloc(d->n * sizeof *d->out);
+        d->ref = malloc(d->n * sizeof *d->ref);
+        if (!d->out || !d->ref || par_grain_reference(o->iterations, o->tasks, o->steps,
+                                                      o->pattern, d->ref)) {
+            par_workload_free(d);
+            return PAR_ENOMEM;
+        }
+        d->grain.out = d->out;
+        par_workload_reset(d);
+        return 0;
     case PAR_W_FIBTASK:
     default:
         d->fib_n = o->n;
@@ -131,6 +147,16 @@ int par_workload_verify(const struct par_workload_data *d, char *msg, size_t msg
         snprintf(msg, msglen, "fib(%d): got %" PRId64 ", expected %" PRId64, d->fib_n,
                  d->tree_out, d->tree_ref);
         return PAR_EVERIFY;
+    }
+    if (d->workload == PAR_W_GRAIN) {
+        for (size_t i = 0; i < d->n; i++)
+            if (d->out[i] != d->ref[i]) {
+                snprintf(msg, msglen, "grain task %zu of %zu after %" PRId64 " %s steps: got %"
+                         PRId64 ", expected %" PRId64, i, d->n, d->grain.steps,
+                         par_pattern_name(d->grain.pattern), d->out[i], d->ref[i]);
+                return PAR_EVERIFY;
+            }
+        return 0;
     }
     for (size_t i = 0; i < d->n; i++) {
         if (d->out[i] != d->ref[i]) {

@@ -5,6 +5,7 @@
  * fib      out[i] = fib(n), k times                         (coarse, regular)
  * parmap   out[i] = powself(x_i) over an irregular list     (load balance)
  * fibtask  fib(n) as one tree of tasks, serial below cutoff (nested tasks)
+ * grain    T tasks x S steps of a compute-bound kernel (grain.h)     (METG)
  *
  * References are computed by independent, cheaper algorithms (closed forms,
  * iterative fib, square-and-multiply), so checking costs little and a bug in
@@ -28,11 +29,14 @@ struct par_workload_data {
     int fib_n, cutoff;   /* fibtask */
     int64_t tree_ref;    /* fibtask reference: fib(fib_n) */
     int64_t tree_out;    /* fibtask result from the back end */
+    struct par_grain grain; /* grain: the job (grain.out is `out`, n = tasks) */
 };
 
 /* Builds inputs and references for o->workload (after par_opts_finish).
  * With alloc_io == 0 only what the caller needs to receive results is
  * skipped (MPI ranks other than 0 pass 0: no in/out/ref arrays).
+ * grain: o->tasks must be resolved (>= 1; the driver sets one task per
+ * worker after the back end opened, when --tasks was 0).
  * Returns 0 or PAR_ENOMEM; on failure nothing stays allocated. */
 int par_workload_prepare(struct par_workload_data *d, const struct par_opts *o, int alloc_io);
 

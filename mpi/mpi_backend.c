@@ -47,6 +47,11 @@
  * fibsplit.h, the same split as the proc back end) and the leaves, largest
  * first, go through the dynamic map with chunks of one leaf; the root sums.
  *
+ * grain: header (tasks, iterations, pattern, steps), every rank allocates its
+ * block, agree, then the steps between the clock's barriers: halo exchange
+ * with the neighbour ranks for stencil, MPI_Barrier per step for none
+ * (mpi_grain.c), and a Gatherv of the last step to the root.
+ *
  * Faults: MPI_COMM_WORLD and our duplicate use MPI_ERRORS_ARE_FATAL (set
  * explicitly): an MPI error, or a rank that dies, ends the whole job through
  * mpirun, which exits non-zero. A broken protocol invariant calls MPI_Abort.
@@ -65,9 +70,10 @@
 #include "clock.h"
 #include "error.h"
 #include "fibsplit.h"
+#include "mpi_internal.h"
 
 enum { TAG_WORK = 11, TAG_RESULT = 12 };
-enum op { OP_MAP = 1, OP_TREE = 2, OP_CLOSE = 3 };
+enum op { OP_MAP = 1, OP_TREE = 2, OP_CLOSE = 3, OP_GRAIN = 4 };
 
 /* The header broadcast at the start of every call. */
 enum { H_OP, H_N, H_KERNEL, H_SCHED, H_CHUNK, H_LEN };
@@ -615,6 +621,40 @@ static int mpi_tree(struct par_run *run, int n, int cutoff, int64_t *result)
     return rc;
 }
 
+static int mpi_grain(struct par_run *run, const struct par_grain *job)
+{
+    struct mpi_state *st = run->state;
+    int64_t h[H_LEN] = { 0 };
+    if (st->rank == 0) {
+        h[H_OP] = OP_GRAIN;
+        h[H_N] = (int64_t)job->tasks;
+        h[H_KERNEL] = job->iterations;
+        h[H_SCHED] = job->pattern;
+        h[H_CHUNK] = job->steps;
+    }
+    int rc = exchange_header(run, h, OP_GRAIN);
+    if (rc)
+        return rc;
+    struct par__mpi_grain g;
+    rc = agree(run, par__mpi_grain_alloc(&g, st->rank, st->size, (size_t)h[H_N]));
+    if (rc == 0) {
+        int64_t t0;
+        start_clock(st, &t0);
+        par__mpi_grain_run(&g, st->comm, st->rank, h[H_KERNEL], h[H_CHUNK],
+                           (enum par_pattern)h[H_SCHED], st->rank == 0 ? job->out : NULL);
+        stop_clock(st, t0);
+    }
+    char what[96];
+    snprintf(what, sizeof what, "grain: %d ranks with tasks, %s", g.active,
+             h[H_SCHED] == PAR_PATTERN_STENCIL ? "halo exchange (Isend/Irecv 8 B)"
+                                               : "MPI_Barrier per step");
+    par__mpi_grain_free(&g);
+    set_detail(run, what);
+    if (rc && !run->errmsg[0])
+        snprintf(run->errmsg, sizeof run->errmsg, "%s", par_strerror(rc));
+    return rc;
+}
+
 const struct par_backend par_backend_mpi = {
     .name = "mpi",
     .kind = "processes",
@@ -623,4 +663,5 @@ const struct par_backend par_backend_mpi = {
     .tree = mpi_tree,
     .close = mpi_close,
     .reduce_time = mpi_reduce_time,
+    .grain = mpi_grain,
 };

@@ -87,4 +87,5 @@ static void omp_close(struct par_run *run)
 const struct par_backend par_backend_omp = {
     .name = "omp", .kind = "threads",
     .open = omp_open, .map = omp_map, .tree = omp_tree, .close = omp_close,
+    .grain = par__omp_grain,
 };

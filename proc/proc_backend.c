@@ -11,6 +11,8 @@
  * same convention as the MPI back end, where pointers differ between ranks.
  * tree: fib(n) is unrolled to a few leaves per worker (fibsplit.h) and the
  * leaves, largest first, are mapped one per chunk; the result is their sum.
+ * grain: one map per step through the parent (proc_grain.c says why not a
+ * halo exchange between workers).
  *
  * Schedules (the chunk plan; chunks are always handed out on demand):
  *   static   one contiguous block per worker (n/workers items each)
@@ -24,6 +26,7 @@
 #include "backend.h"
 #include "error.h"
 #include "fibsplit.h"
+#include "proc_internal.h"
 #include "procpool.h"
 
 struct proc_state {
@@ -190,6 +193,13 @@ static int proc_tree(struct par_run *run, int n, int cutoff, int64_t *result)
     return rc;
 }
 
+static int proc_grain(struct par_run *run, const struct par_grain *job)
+{
+    struct proc_state *st = run->state;
+    return par__proc_grain(st->pool, run->workers, job, run->errmsg, sizeof run->errmsg,
+                           run->detail, sizeof run->detail);
+}
+
 const struct par_backend par_backend_proc = {
     .name = "proc",
     .kind = "processes",
@@ -198,4 +208,5 @@ const struct par_backend par_backend_proc = {
     .tree = proc_tree,
     .close = proc_close,
     .reduce_time = NULL,
+    .grain = proc_grain,
 };

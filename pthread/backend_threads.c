@@ -33,6 +33,7 @@
 #include "error.h"
 #include "executor.h"
 #include "gil.h"
+#include "grain_threads.h"
 #include "pool.h"
 
 #define QUEUE_CAPACITY 1024
@@ -300,12 +301,23 @@ static int threads_tree(struct par_run *run, int n, int cutoff, int64_t *result)
     return 0;
 }
 
+/* ---- grain (grain_threads.c) ------------------------------------------- */
+
+static int threads_grain(struct par_run *run, const struct par_grain *job)
+{
+    struct threads_state *st = run->state;
+    return par__grain_threads(st->pool, st->gil, run->workers, job, run->errmsg,
+                              sizeof run->errmsg, run->detail, sizeof run->detail);
+}
+
 const struct par_backend par_backend_pthread = {
     .name = "pthread", .kind = "threads",
     .open = pthread_open, .map = threads_map, .tree = threads_tree, .close = threads_close,
+    .grain = threads_grain,
 };
 
 const struct par_backend par_backend_gil = {
     .name = "gil", .kind = "threads",
     .open = gil_open, .map = threads_map, .tree = threads_tree, .close = threads_close,
+    .grain = threads_grain,
 };

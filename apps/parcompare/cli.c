@@ -62,6 +62,9 @@ static int add_workload(void *ctx, const char *s, char *msg, size_t len)
         return par_usage_fail(msg, len,
                               "--workloads: unknown workload '%s'; expected map, fib, parmap "
                     "or fibtask", s);
+    if (w == PAR_W_GRAIN)
+        return par_usage_fail(msg, len, "--workloads: grain is not a matrix workload; "
+                              "--grain sweeps it");
     for (int i = 0; i < c->nworkloads; i++)
         if (c->workloads[i] == (int)w)
             return 0;

@@ -47,7 +47,7 @@ void par__plan_make(struct par__plan *pl, const struct par__cli *c, const struct
         memcpy(pl->workloads, c->workloads, sizeof pl->workloads);
         pl->nworkloads = c->nworkloads;
     } else {
-        for (int w = 0; w < PAR_W_COUNT_; w++)
+        for (int w = 0; w < PAR_W_GRAIN; w++)   /* grain is swept by --grain */
             pl->workloads[pl->nworkloads++] = w;
     }
 

@@ -81,6 +81,25 @@ static void kernel_table_maps_ids_to_functions(void **state)
     assert_null(par_kernel_get((enum par_kernel_id)-1));
 }
 
+/* The grain kernel does I dependent multiply-adds: its result equals the
+ * O(log I) jump-ahead for every I (including 0, and across tick blocks),
+ * and it ticks once per PAR_TICK_EVERY iterations, as powself does. */
+static void grain_kernel_equals_jump_ahead_and_ticks_every_block(void **state)
+{
+    (void)state;
+    const int64_t xs[] = { 0, 1, -7, INT64_C(0x123456789abcdef) };
+    for (size_t k = 0; k < 4; k++)
+        for (int64_t n = 0; n <= 3 * PAR_TICK_EVERY + 3; n += n < 40 ? 1 : 997)
+            assert_int_equal(par_grain_kernel(xs[k], n), par_grain_kernel_fast(xs[k], n));
+    /* one step by hand: a*x + c */
+    assert_int_equal(par_grain_kernel(5, 1), (int64_t)(5 * par__grain_a + par__grain_c));
+    ticks = 0;
+    par__kernel_tick = count_tick;
+    (void)par_grain_kernel(1, 2 * PAR_TICK_EVERY + 1);
+    par__kernel_tick = NULL;
+    assert_int_equal(ticks, 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -89,6 +108,7 @@ int main(void)
         cmocka_unit_test(powself_matches_cheatsheet_and_ticks_every_block),
         cmocka_unit_test(square_wraps_instead_of_overflowing),
         cmocka_unit_test(kernel_table_maps_ids_to_functions),
+        cmocka_unit_test(grain_kernel_equals_jump_ahead_and_ticks_every_block),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

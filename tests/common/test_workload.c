@@ -42,7 +42,7 @@ static void run_serial(struct par_workload_data *d)
 static void serial_run_of_every_workload_verifies(void **state)
 {
     (void)state;
-    for (int w = 0; w < PAR_W_COUNT_; w++) {
+    for (int w = 0; w < PAR_W_GRAIN; w++) { /* grain: test_grain.c */
         struct par_opts o = opts_for((enum par_workload)w);
         struct par_workload_data d;
         char msg[256];

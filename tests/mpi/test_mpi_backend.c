@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "error.h"
+#include "grain_check.h"
 #include "par_mpi.h"
 #include "workload.h"
 
@@ -86,7 +87,7 @@ static void every_workload_and_schedule_equals_serial(void **state)
 {
     (void)state;
     const size_t chunks[] = { 0, 1, 333 };
-    for (int w = 0; w < PAR_W_COUNT_; w++)
+    for (int w = 0; w < PAR_W_GRAIN; w++) /* grain: its own test below */
         for (int s = PAR_SCHED_STATIC; s <= PAR_SCHED_GUIDED; s++)
             for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++)
                 check_workload((enum par_workload)w, (enum par_schedule)s, chunks[c]);
@@ -144,6 +145,24 @@ static void library_version_is_one_line(void **state)
     assert_int_equal(par_mpi_library_version(NULL, 4), PAR_EINVAL);
 }
 
+/* grain on every rank: halo exchange (stencil) and barriers (none), with T
+ * below, at and above the rank count. */
+static void grain_equals_serial_for_both_patterns_and_worker_counts(void **state)
+{
+    (void)state;
+    struct par_opts o;
+    small_opts(&o, PAR_W_GRAIN);
+    struct par_run run = { .opts = &o, .workers = o.workers, .is_root = 1 };
+    assert_int_equal(par_backend_mpi.open(&run), 0);
+    char msg[512] = "";
+    int ok = par_test_grain_matches_serial(&par_backend_mpi, &run, msg, sizeof msg);
+    /* A failing call fails on every rank (agree), so all ranks get here. */
+    ok = root_verdict(ok);
+    par_backend_mpi.close(&run);
+    if (!ok)
+        fail_msg("%d ranks: %s", size, rank == 0 ? msg : "(see rank 0)");
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -154,6 +173,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(ranks_waiting_for_a_call_are_released_when_rank_0_closes),
         cmocka_unit_test(workers_from_j_must_match_the_ranks),
         cmocka_unit_test(library_version_is_one_line),
+        cmocka_unit_test(grain_equals_serial_for_both_patterns_and_worker_counts),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include "grain_check.h"
+
 #include "par_omp.h"
 #include "workload.h"
 
@@ -55,7 +57,7 @@ static void every_workload_schedule_and_worker_count_equals_serial(void **state)
     (void)state;
     const int workers[] = { 1, 2, 3, 7 };
     const size_t chunks[] = { 0, 1, 64 };
-    for (int w = 0; w < PAR_W_COUNT_; w++)
+    for (int w = 0; w < PAR_W_GRAIN; w++) /* grain: its own test below */
         for (int s = PAR_SCHED_STATIC; s <= PAR_SCHED_GUIDED; s++)
             for (size_t c = 0; c < 3; c++)
                 for (size_t j = 0; j < 4; j++)
@@ -82,12 +84,30 @@ static void version_string_names_the_openmp_release(void **state)
     assert_true(par_omp_version()[0] >= '2' && par_omp_version()[0] <= '9');
 }
 
+static void grain_equals_serial_for_both_patterns_and_worker_counts(void **state)
+{
+    (void)state;
+    const int workers[] = { 1, 2, 3, 5 };
+    for (size_t w = 0; w < 4; w++) {
+        struct par_opts o;
+        par_opts_init(&o, PAR_W_GRAIN, "omp");
+        struct par_run run = { .opts = &o, .workers = workers[w], .is_root = 1 };
+        char msg[512] = "";
+        assert_int_equal(par_backend_omp.open(&run), 0);
+        int ok = par_test_grain_matches_serial(&par_backend_omp, &run, msg, sizeof msg);
+        par_backend_omp.close(&run);
+        if (!ok)
+            fail_msg("%s", msg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_workload_schedule_and_worker_count_equals_serial),
         cmocka_unit_test(fibtask_with_cutoff_at_n_runs_serially_and_is_right),
         cmocka_unit_test(version_string_names_the_openmp_release),
+        cmocka_unit_test(grain_equals_serial_for_both_patterns_and_worker_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

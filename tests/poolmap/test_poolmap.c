@@ -54,6 +54,10 @@ static void every_bad_input_is_one_line_and_exit_2(void **state)
     expect_usage_error(POOLMAP("--items", "999999999999999"), "memory");
     expect_usage_error(POOLMAP("--reps", "0"), "--reps");
     expect_usage_error(POOLMAP("--bogus"), "unknown option '--bogus'");
+    expect_usage_error(POOLMAP("-w", "grain", "--iterations", "0"), "--iterations");
+    expect_usage_error(POOLMAP("-w", "grain", "--pattern", "ring"), "unknown pattern 'ring'");
+    expect_usage_error(POOLMAP("-w", "grain", "--steps", "0"), "--steps");
+    expect_usage_error(POOLMAP("-w", "grain", "--tasks", "-1"), "--tasks");
     /* libgomp prints its own complaint about OMP_NUM_THREADS when it loads;
      * ours is the last line, and the exit code is still 2. */
     char *env[] = { "OMP_NUM_THREADS=zero", NULL };
@@ -164,11 +168,45 @@ static void csv_and_text_outputs_agree_on_the_checksum(void **state)
     par_test_out_free(&t);
 }
 
+/* grain through the program: verified on serial and the thread pool, both
+ * patterns, with its sizes in the record; a wrong result is caught. */
+static void grain_runs_verified_and_records_its_sizes(void **state)
+{
+    (void)state;
+    const char *bes[] = { "serial", "pthread", "gil" };
+    const char *pats[] = { "none", "stencil" };
+    for (size_t b = 0; b < 3; b++)
+        for (size_t p = 0; p < 2; p++) {
+            struct par_test_out r = POOLMAP("--json", "-b", bes[b], "-j", "3", "-w", "grain",
+                                            "--pattern", pats[p], "--iterations", "500",
+                                            "--steps", "7", "--tasks", "5", "--reps", "2");
+            cJSON *j = cJSON_Parse(r.out);
+            if (r.status != 0 || !j)
+                fail_msg("%s %s: exit %d, '%s' (stderr: %s)", bes[b], pats[p], r.status, r.out,
+                         r.err);
+            cJSON *params = cJSON_GetObjectItem(j, "params");
+            assert_int_equal(cJSON_GetObjectItem(params, "iterations")->valueint, 500);
+            assert_int_equal(cJSON_GetObjectItem(params, "tasks")->valueint, 5);
+            assert_int_equal(cJSON_GetObjectItem(params, "steps")->valueint, 7);
+            assert_string_equal(cJSON_GetObjectItem(params, "pattern")->valuestring, pats[p]);
+            assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "verified")));
+            cJSON_Delete(j);
+            par_test_out_free(&r);
+        }
+    char *env[] = { "PAR_TEST_FAULT=pthread:wrong", NULL };
+    struct par_test_out r = POOLMAP_ENV(env, "-b", "pthread", "-w", "grain", "--iterations",
+                                        "10", "--steps", "3");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "grain task"));
+    par_test_out_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(help_lists_every_option_and_exits_0),
         cmocka_unit_test(every_bad_input_is_one_line_and_exit_2),
+        cmocka_unit_test(grain_runs_verified_and_records_its_sizes),
         cmocka_unit_test(a_back_end_not_built_says_why_and_exits_2),
         cmocka_unit_test(json_is_one_object_with_the_record_keys),
         cmocka_unit_test(a_wrong_result_is_reported_unverified_with_exit_1),

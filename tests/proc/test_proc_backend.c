@@ -15,6 +15,7 @@
 #include "backend.h"
 #include "error.h"
 #include "fibsplit.h"
+#include "grain_check.h"
 #include "workload.h"
 
 extern const struct par_backend par_backend_proc;
@@ -79,7 +80,7 @@ static void every_workload_and_schedule_equals_serial_on_1_2_and_5_workers(void 
 {
     (void)state;
     const int workers[] = { 1, 2, 5 };
-    for (int w = 0; w < PAR_W_COUNT_; w++)
+    for (int w = 0; w < PAR_W_GRAIN; w++) /* grain: its own test below */
         for (size_t j = 0; j < sizeof workers / sizeof *workers; j++)
             run_all_schedules((enum par_workload)w, workers[j]);
 }
@@ -118,11 +119,29 @@ static void fib_split_leaves_sum_to_fib_n_largest_first(void **state)
     assert_int_equal(par_fib_split(93, 1, 8, &v, &n, NULL), PAR_EINVAL);
 }
 
+static void grain_equals_serial_for_both_patterns_and_worker_counts(void **state)
+{
+    (void)state;
+    const int workers[] = { 1, 2, 5 };
+    for (size_t w = 0; w < 3; w++) {
+        struct par_opts o;
+        par_opts_init(&o, PAR_W_GRAIN, "proc");
+        struct par_run run = { .opts = &o, .workers = workers[w], .is_root = 1 };
+        char msg[512] = "";
+        assert_int_equal(par_backend_proc.open(&run), 0);
+        int ok = par_test_grain_matches_serial(&par_backend_proc, &run, msg, sizeof msg);
+        par_backend_proc.close(&run);
+        if (!ok)
+            fail_msg("%s", msg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_workload_and_schedule_equals_serial_on_1_2_and_5_workers),
         cmocka_unit_test(fib_split_leaves_sum_to_fib_n_largest_first),
+        cmocka_unit_test(grain_equals_serial_for_both_patterns_and_worker_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 
 #include "backend.h"
 #include "error.h"
+#include "grain_check.h"
 #include "kernels.h"
 #include "options.h"
 
@@ -138,9 +139,28 @@ static void open_rejects_zero_workers_with_a_message(void **state)
     assert_string_equal(par_backend_pthread.kind, "threads");
 }
 
+/* grain: both patterns, several T, S, I and worker counts, on both back ends. */
+static void grain_equals_serial_for_both_patterns_and_worker_counts(void **state)
+{
+    (void)state;
+    const struct par_backend *bes[] = { &par_backend_pthread, &par_backend_gil };
+    const int workers[] = { 1, 2, 3, 5 };
+    for (size_t b = 0; b < 2; b++)
+        for (size_t w = 0; w < 4; w++) {
+            struct fixture fx;
+            char msg[512] = "";
+            open_backend(&fx, bes[b], workers[w]);
+            int ok = par_test_grain_matches_serial(bes[b], &fx.run, msg, sizeof msg);
+            bes[b]->close(&fx.run);
+            if (!ok)
+                fail_msg("%s", msg);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(grain_equals_serial_for_both_patterns_and_worker_counts),
         cmocka_unit_test(pthread_map_matches_serial_for_every_schedule_and_chunk),
         cmocka_unit_test(gil_map_matches_serial_for_every_schedule_and_chunk),
         cmocka_unit_test(pthread_static_map_uses_one_chunk_per_worker_by_default),
