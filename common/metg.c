@@ -127,10 +127,15 @@ const char *par_metg_status_name(enum par_metg_status s)
     }
 }
 
-/* Microseconds with three significant digits, as people read them. */
-static void us_text(double s, char *buf, size_t len)
+void par_metg_us_text(double s, char *buf, size_t len)
 {
-    snprintf(buf, len, "%.3g", s * 1e6);
+    double us = s * 1e6;
+    if (isnan(us))
+        snprintf(buf, len, "?");
+    else if (us >= 1000)
+        snprintf(buf, len, "%.0f", us);
+    else
+        snprintf(buf, len, "%.3g", us);
 }
 
 void par_metg_text(const struct par_metg *m, char *buf, size_t len)
@@ -139,22 +144,23 @@ void par_metg_text(const struct par_metg *m, char *buf, size_t len)
     int pct = (int)lround(m->threshold * 100);
     switch (m->status) {
     case PAR_METG_OK:
-        us_text(m->metg_s, a, sizeof a);
-        if (isnan(m->lo_s) || isnan(m->hi_s)) {
+        par_metg_us_text(m->metg_s, a, sizeof a);
+        if (isnan(m->lo_s) && isnan(m->hi_s)) {
             snprintf(buf, len, "%s µs [interval n/a]", a);
         } else {
-            us_text(m->lo_s, b, sizeof b);
-            us_text(m->hi_s, c, sizeof c);
+            /* a bound whose curve does not cross (or lacks samples) is "?" */
+            par_metg_us_text(m->lo_s, b, sizeof b);
+            par_metg_us_text(m->hi_s, c, sizeof c);
             snprintf(buf, len, "%s µs [%s, %s]", a, b, c);
         }
         break;
     case PAR_METG_NEVER:
-        us_text(m->smallest_s, a, sizeof a);
+        par_metg_us_text(m->smallest_s, a, sizeof a);
         snprintf(buf, len, "never reached %d %% down to %s µs (best %.0f %%)", pct, a,
                  m->best_eff * 100);
         break;
     case PAR_METG_ALWAYS:
-        us_text(m->smallest_s, a, sizeof a);
+        par_metg_us_text(m->smallest_s, a, sizeof a);
         snprintf(buf, len, "above %d %% down to %s µs: METG < %s µs", pct, a, a);
         break;
     case PAR_METG_REJECTED:

@@ -59,7 +59,8 @@ struct par_metg {
 void par_metg_compute(const struct par_metg_point *pts, size_t n, double threshold,
                       struct par_metg *out);
 
-/* One line for a person: "3.2 µs [2.9, 3.6]", "never reached 50 % down to
+/* One line for a person: "3.2 µs [2.9, 3.6]" ("?" for a bound that is not
+ * available), "never reached 50 % down to
  * 0.8 µs (best 31 %)", "above 50 % down to 0.8 µs: METG < 0.8 µs",
  * "rejected: efficiency 180 % > 150 % (broken measurement)", "no data".
  * Always NUL-terminated. */
@@ -74,6 +75,10 @@ void par_metg_text(const struct par_metg *m, char *buf, size_t len);
 struct par_metg_point par_metg_point_make(double serial_s, double serial_lo, double serial_hi,
                                           double par_s, double par_lo, double par_hi,
                                           int workers, double tasks_total);
+
+/* Seconds s as microseconds the way people read them: three significant
+ * digits, no exponent ("0.812", "24", "1230"); "?" for NaN. */
+void par_metg_us_text(double s, char *buf, size_t len);
 
 /* "ok", "never", "always", "rejected", "empty". */
 const char *par_metg_status_name(enum par_metg_status s);

@@ -114,7 +114,7 @@ enum {
     OPT_WORKLOADS = 256, OPT_BACKENDS, OPT_WORKERS, OPT_REPS, OPT_WARMUP, OPT_QUICK, OPT_FULL,
     OPT_ITEMS, OPT_PARMAP_ITEMS, OPT_N, OPT_K, OPT_CUTOFF, OPT_NO_STORY, OPT_STORY_N,
     OPT_STORY_ITEMS, OPT_PYTHON, OPT_PYTHON_N, OPT_PYTHON_ITEMS, OPT_PYTHON_DIR, OPT_BASELINE,
-    OPT_THRESHOLD, OPT_TIMEOUT, OPT_OUT, OPT_BINDIR, OPT_MPIRUN
+    OPT_THRESHOLD, OPT_TIMEOUT, OPT_OUT, OPT_BINDIR, OPT_MPIRUN, OPT_GRAIN, OPT_NO_GRAIN
 };
 
 static const struct option long_opts[] = {
@@ -143,6 +143,8 @@ static const struct option long_opts[] = {
     { "out", required_argument, NULL, OPT_OUT },
     { "bin-dir", required_argument, NULL, OPT_BINDIR },
     { "mpirun", required_argument, NULL, OPT_MPIRUN },
+    { "grain", no_argument, NULL, OPT_GRAIN },
+    { "no-grain", no_argument, NULL, OPT_NO_GRAIN },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -166,7 +168,7 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
     c->story_items = 999999;
     c->threshold = 0.10;
     c->timeout_s = 60.0;
-    int quick = 0;
+    int quick = 0, grain_flag = -1;
 
     long long v;
     int opt, rc;
@@ -243,6 +245,12 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
                 return rc;
             c->k = (int)v;
             break;
+        case OPT_GRAIN:
+        case OPT_NO_GRAIN:
+            if (grain_flag != -1 && grain_flag != (opt == OPT_GRAIN ? 2 : 0))
+                return par_usage_fail(msg, len, "--grain and --no-grain: choose one");
+            grain_flag = opt == OPT_GRAIN ? 2 : 0;
+            break;
         case OPT_NO_STORY:
             c->story = 0;
             break;
@@ -304,6 +312,9 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
     if (optind < argc)
         return par_usage_fail(msg, len, "unexpected argument '%s' (options only; see --help)",
                     argv[optind]);
+    /* The short (or, with --full, fine) sweep comes with the default matrix;
+     * a matrix narrowed with --workloads runs without it. */
+    c->grain = grain_flag != -1 ? grain_flag : c->nworkloads ? 0 : 1;
     return 0;
 }
 
@@ -331,6 +342,10 @@ void par__cli_usage(void *stream)
 "      --items N          map: items          --parmap-items N  parmap: list length\n"
 "      --n N              fib and fibtask: n  --k K             fib: calls\n"
 "      --cutoff C         fibtask: serial below this n\n"
+"      --grain            only the task-size sweep: METG(50 %%) per back end and\n"
+"                         pattern, efficiency plots, advice (it also runs after\n"
+"                         the default matrix: short with --quick, fine with --full)\n"
+"      --no-grain         skip that sweep (so does --workloads)\n"
 "\n"
 "The cheatsheet and Python\n"
 "      --no-story         skip the points at the cheatsheet's own sizes\n"

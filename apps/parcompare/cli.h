@@ -35,6 +35,9 @@ struct par__cli {
     const char *out;                        /* NULL: results/<timestamp> */
     const char *bindir;                     /* NULL: next to parcompare */
     const char *mpirun;                     /* NULL: PATH */
+    int grain;                              /* grain sweep: 0 no (--no-grain, or
+                                               --workloads given), 1 besides the
+                                               matrix (default), 2 only (--grain) */
     int show_help, show_version;
 };
 

@@ -288,6 +288,8 @@ static int write_json(const char *dir, const struct par__matrix *m,
     cJSON *py = par__python_json(s->python, m);
     if (py)
         cJSON_AddItemToObject(root, "python", py);
+    if (s->grain)
+        cJSON_AddItemToObject(root, "grain", cJSON_Duplicate(s->grain, 1));
     if (s->baseline) {
         cJSON *b = cJSON_AddObjectToObject(root, "baseline");
         cJSON_AddStringToObject(b, "file", s->baseline);

@@ -29,12 +29,13 @@ struct par__summary {
     const char *baseline;         /* path, or NULL */
     double threshold;
     int matched, regressions;
-    char plots[8][64];            /* PNG file names written, in the folder */
+    char plots[12][64];           /* PNG file names written, in the folder */
     int nplots;
     char why_no_plots[256];       /* when none were drawn */
     double others_cores;          /* cores other processes kept busy (NaN: unknown) */
     double steal_cores;           /* cores the hypervisor took (NaN: unknown) */
     double loadavg_start;         /* 1-minute load average before the first point */
+    const cJSON *grain;           /* the --grain sweep (grain_sweep.h), or NULL */
 };
 
 /* Makes the output folder: `given` (created with its parents when missing),

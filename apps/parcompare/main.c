@@ -20,6 +20,8 @@
 #include "cli.h"
 #include "clock.h"
 #include "files.h"
+#include "grain_report.h"
+#include "grain_sweep.h"
 #include "load.h"
 #include "plan.h"
 #include "plot.h"
@@ -152,6 +154,11 @@ int main(int argc, char **argv)
     }
     struct par__plan plan;
     par__plan_make(&plan, &c, &tools, par_cores());
+    if (c.grain == 2) { /* --grain: the sweep alone */
+        plan.nworkloads = 0;
+        c.story = 0;
+        c.python = 0;
+    }
     static char dir[4096];
     if (par__out_prepare(c.out, dir, sizeof dir, msg, sizeof msg)) {
         fprintf(stderr, "parcompare: %s\n", msg);
@@ -200,6 +207,21 @@ int main(int argc, char **argv)
         return 1;
     }
     par__python_run(&py, &tools, pydir, c.timeout_s, &pg);
+    cJSON *grain = NULL;
+    int grain_failures = 0;
+    if (c.grain) {
+        struct par__grain_plan gp;
+        par__grain_plan_make(&gp, plan.full, plan.cores, &tools, c.backends, c.nbackends,
+                             c.timeout_s);
+        pg.total += par__grain_points_estimate(&gp);
+        if (!(grain = par__grain_sweep(&gp, &tools, &pg, &grain_failures))) {
+            par__progress_end(&pg);
+            fprintf(stderr, "parcompare: out of memory running the grain sweep\n");
+            par__matrix_free(&m);
+            cJSON_Delete(base);
+            return 1;
+        }
+    }
     par__progress_end(&pg);
     par__load_since(&load, &s.others_cores, &s.steal_cores);
     if (s.others_cores > PAR__BUSY_WARN_CORES)
@@ -214,15 +236,21 @@ int main(int argc, char **argv)
     s.story_n = c.story_n;
     s.story_items = c.story_items;
     s.threshold = c.threshold;
+    s.grain = grain;
     if (base) {
         s.baseline = c.baseline;
         s.regressions = par__baseline_apply(&m, base, c.threshold, &s.matched);
         cJSON_Delete(base);
     }
-    size_t failures = par__matrix_failures(&m);
+    size_t failures = par__matrix_failures(&m) + (size_t)grain_failures;
     int status = failures || s.regressions ? 1 : 0;
-    if (par__plots_draw(dir, &m, &plan, &tools, PLOT_TIMEOUT_S, &s))
+    if (plan.nworkloads && par__plots_draw(dir, &m, &plan, &tools, PLOT_TIMEOUT_S, &s))
         fprintf(stderr, "parcompare: no plots: %s\n", s.why_no_plots);
+    char why_grain[256];
+    if (grain && par__grain_plots(dir, grain, &tools, PLOT_TIMEOUT_S, s.plots,
+                                  (int)(sizeof s.plots / sizeof *s.plots), &s.nplots, why_grain,
+                                  sizeof why_grain))
+        fprintf(stderr, "parcompare: no grain plots: %s\n", why_grain);
     s.wall_s = par_now_s() - t0;
     s.exit_status = status;
     int wrote = par__write_results(dir, &m, &s, msg, sizeof msg) == 0
@@ -230,6 +258,7 @@ int main(int argc, char **argv)
 
     par__table_print(stdout, &m, plan.workloads, plan.nworkloads, plan.cores, 0,
                      s.baseline != NULL);
+    par__grain_print(stdout, grain);
     print_footer(dir, &m, &s, failures);
     fflush(stdout);
     if (!wrote) {
@@ -238,5 +267,6 @@ int main(int argc, char **argv)
     }
     par__python_free(&py);
     par__matrix_free(&m);
+    cJSON_Delete(grain);
     return status;
 }

@@ -49,7 +49,9 @@ const char *par__status_name(enum par__status st)
 
 int par__sizes_equal(const struct par__sizes *a, const struct par__sizes *b)
 {
-    return a->items == b->items && a->n == b->n && a->k == b->k && a->cutoff == b->cutoff;
+    return a->items == b->items && a->n == b->n && a->k == b->k && a->cutoff == b->cutoff
+        && a->iterations == b->iterations && a->steps == b->steps && a->tasks == b->tasks
+        && a->pattern == b->pattern;
 }
 
 static int same_point(const struct par__point *a, const struct par__point *b)

@@ -36,6 +36,9 @@ int par__be_parse(const char *name);
 struct par__sizes {
     size_t items;   /* map: items; parmap: list length */
     int n, k, cutoff;
+    /* grain (the --grain sweep, grain_sweep.c) */
+    long long iterations, steps, tasks;
+    int pattern;    /* enum par_pattern */
 };
 
 #define PAR__SET_MATRIX 1   /* the tables and plots */

@@ -99,6 +99,13 @@ static void build_args(const struct par__point *p, const struct par__tools *t, s
         if (s->k)
             push_num(a, "--k", s->k);
         break;
+    case PAR_W_GRAIN:
+        push_num(a, "--iterations", s->iterations);
+        push_num(a, "--steps", s->steps);
+        push_num(a, "--tasks", s->tasks);
+        push(a, "--pattern");
+        push(a, par_pattern_name((enum par_pattern)s->pattern));
+        break;
     default:
         if (s->n)
             push_num(a, "--n", s->n);
