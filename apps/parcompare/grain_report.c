@@ -146,7 +146,8 @@ int par__grain_advice(FILE *f, const cJSON *grain, const char *pattern)
         fprintf(f, "| below %s µs | not measured: %s still reached 50 %% at the smallest "
                    "task swept |\n", us(r[n - 1].us, b1), r[n - 1].backend);
     else
-        fprintf(f, "| below %s µs | serial: no back end reaches 50 %% |\n", us(r[n - 1].us, b1));
+        fprintf(f, "| below %s µs | serial: no back end reaches 50 %% |\n",
+                us(r[n - 1].us, b1));
     return rows + 1;
 }
 
@@ -230,8 +231,8 @@ static int pattern_plot(FILE *g, const char *dir, const char *datadir, const cJS
             if (!rows)
                 fprintf(d, "# %s\n", str(s, "backend", "?"));
             double lo = num(p, "efficiency_low"), hi = num(p, "efficiency_high");
-            fprintf(d, "%.6g %.4g %.4g %.4g\n", g_s * 1e6, e * 100, isfinite(lo) ? lo * 100 : e * 100,
-                    isfinite(hi) ? hi * 100 : e * 100);
+            fprintf(d, "%.6g %.4g %.4g %.4g\n", g_s * 1e6, e * 100,
+                    isfinite(lo) ? lo * 100 : e * 100, isfinite(hi) ? hi * 100 : e * 100);
             rows++;
         }
         if (rows) {
