@@ -125,7 +125,8 @@ int par__grain_advice(FILE *f, const cJSON *grain, const char *pattern)
         return 1;
     }
     char b1[32], b2[32];
-    fprintf(f, "| at least %s µs | %s", us(r[0].us, b1), nn ? "every back end but " : "any back end");
+    fprintf(f, "| at least %s µs | %s", us(r[0].us, b1),
+            nn ? "every back end but " : "any back end");
     if (nn)
         for (int i = 0; i < nn; i++)
             fprintf(f, "%s%s", i ? ", " : "", never[i].backend);
