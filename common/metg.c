@@ -101,6 +101,13 @@ void par_metg_compute(const struct par_metg_point *pts, size_t n, double thresho
     out->status = PAR_METG_OK;
     out->hi_s = crossing(p, m, threshold, -1, NULL);
     out->lo_s = crossing(p, m, threshold, +1, NULL);
+    /* On a noisy curve a bound's first crossing can fall on the wrong side
+     * of the median's (the bound curves cross elsewhere); such a bound says
+     * nothing about this crossing: not available. */
+    if (out->hi_s < out->metg_s)
+        out->hi_s = NAN;
+    if (out->lo_s > out->metg_s)
+        out->lo_s = NAN;
 }
 
 struct par_metg_point par_metg_point_make(double serial_s, double serial_lo, double serial_hi,

@@ -115,6 +115,31 @@ static void above_50_everywhere_gives_an_upper_bound_not_a_number(void **state)
     assert_string_equal(buf, "above 50 % down to 64 µs: METG < 64 µs");
 }
 
+/* A bound curve whose first crossing lies on the wrong side of the
+ * median's gives no bound ("?"), never an interval that excludes METG. */
+static void a_bound_crossing_on_the_wrong_side_is_not_used(void **state)
+{
+    (void)state;
+    const double e[] = { 0.9, 0.6, 0.3, 0.2 };
+    struct par_metg_point p[4];
+    curve(p, e, 4);
+    /* the optimistic curve first crosses between 1024 and 512 µs, above the
+     * median's crossing (between 512 and 256 µs) */
+    p[0].eff_hi = 0.95;
+    p[1].eff_hi = 0.4;
+    p[2].eff_hi = 0.8;
+    p[3].eff_hi = 0.1;
+    struct par_metg m;
+    par_metg_compute(p, 4, 0.5, &m);
+    assert_int_equal(m.status, PAR_METG_OK);
+    assert_true(m.metg_s > 256 * US && m.metg_s < 512 * US);
+    assert_true(isnan(m.lo_s));
+    assert_true(m.hi_s >= m.metg_s);
+    char buf[128];
+    par_metg_text(&m, buf, sizeof buf);
+    assert_non_null(strstr(buf, "[?, "));
+}
+
 static void efficiency_above_150_percent_rejects_the_sweep(void **state)
 {
     (void)state;
@@ -184,6 +209,7 @@ int main(void)
         cmocka_unit_test(curve_crossing_twice_answers_with_the_larger_crossing),
         cmocka_unit_test(never_reaching_50_says_so_with_the_smallest_grain),
         cmocka_unit_test(above_50_everywhere_gives_an_upper_bound_not_a_number),
+        cmocka_unit_test(a_bound_crossing_on_the_wrong_side_is_not_used),
         cmocka_unit_test(efficiency_above_150_percent_rejects_the_sweep),
         cmocka_unit_test(missing_bounds_give_a_metg_without_an_interval),
         cmocka_unit_test(no_usable_point_is_empty),
