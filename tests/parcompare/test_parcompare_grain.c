@@ -87,8 +87,8 @@ static void advice_names_the_back_ends_that_never_reach_50(void **state)
     int rows;
     char *t = advice(g, "none", &rows);
     const char *want[] = {
-        "| at least 5 µs | every back end but proc, mpi (pthread, omp) — those never reached "
-        "50 % |",
+        ("| at least 5 µs | every back end but proc, mpi (pthread, omp) — those never reached "
+         "50 % |"),
         "| 0.7 to 5 µs | threads only: omp |",
         "| below 0.7 µs | not measured: omp still reached 50 % at the smallest task swept |",
     };
