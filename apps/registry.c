@@ -8,7 +8,7 @@
 #endif
 
 extern const struct par_backend par_backend_pthread, par_backend_gil, par_backend_proc,
-    par_backend_mpi;
+    par_backend_mpi, par_backend_hybrid;
 #ifdef PAR_HAVE_MPI
 int par_mpi_library_version(char *buf, size_t len);
 #endif
@@ -40,6 +40,13 @@ static const struct par_backend_entry entries[] = {
 #else
     NOT_BUILT("mpi", PAR_WHY_NO_MPI[0] ? PAR_WHY_NO_MPI
                                        : "the MPI back end (mpi/) is not part of this build"),
+#endif
+#ifdef PAR_HAVE_HYBRID
+    { "hybrid", &par_backend_hybrid, NULL },
+#elif !defined(PAR_HAVE_MPI)
+    NOT_BUILT("hybrid", "it needs MPI (ranks) and OpenMP (threads); MPI: " PAR_WHY_NO_MPI),
+#else
+    NOT_BUILT("hybrid", "it needs MPI (ranks) and OpenMP (threads); OpenMP: " PAR_WHY_NO_OPENMP),
 #endif
 };
 

@@ -17,6 +17,7 @@
 #include "grain.h"
 #include "kernels.h"
 #include "options.h"
+#include "placement.h"
 
 /* One map job: out[i] = kernel(in[i]) for i in [0, n). */
 struct par_map {
@@ -40,11 +41,14 @@ struct par_run {
     void *state;        /* back end private, owned by the back end (freed in close) */
     char detail[128];   /* back end: one line on how it ran ("schedule=dynamic,chunk=64") */
     char errmsg[256];   /* back end: one line saying why a call failed */
+    /* back end (MPI ones): where its ranks ran, owned by the back end and
+     * valid until close; NULL for back ends inside one process. */
+    const struct par_placement *placement;
 };
 
 struct par_backend {
     const char *name;   /* "serial", "pthread", "gil", "omp", "mpi", "proc" */
-    const char *kind;   /* "serial", "threads" or "processes" */
+    const char *kind;   /* "serial", "threads", "processes" or "processes+threads" */
     int  (*open)(struct par_run *run);
     int  (*map)(struct par_run *run, const struct par_map *job);
     int  (*tree)(struct par_run *run, int n, int cutoff, int64_t *result);

@@ -220,7 +220,7 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
             .tool = tool->name, .backend = be->name, .kind = be->kind, .opts = &o,
             .workers = run.workers, .detail = run.detail, .times = times, .ntimes = ntimes,
             .checksum = par_workload_checksum(&wd), .verified = verified,
-            .error = error[0] ? error : NULL, .env = &env,
+            .error = error[0] ? error : NULL, .env = &env, .placement = run.placement,
         };
         par_stats_compute(times, (size_t)ntimes, &res.stats);
         if (o.format == PAR_FMT_JSON)

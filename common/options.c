@@ -146,7 +146,7 @@ void par_opts_init(struct par_opts *o, enum par_workload workload, const char *b
 enum {
     OPT_N = 256, OPT_K, OPT_ITEMS, OPT_CUTOFF, OPT_SCHEDULE, OPT_CHUNK, OPT_REPS, OPT_WARMUP,
     OPT_JSON, OPT_CSV, OPT_SEED, OPT_SWITCH, OPT_LIST, OPT_ITERATIONS, OPT_TASKS, OPT_STEPS,
-    OPT_PATTERN
+    OPT_PATTERN, OPT_THREADS
 };
 
 static const struct option long_opts[] = {
@@ -170,6 +170,7 @@ static const struct option long_opts[] = {
     { "tasks", required_argument, NULL, OPT_TASKS },
     { "steps", required_argument, NULL, OPT_STEPS },
     { "pattern", required_argument, NULL, OPT_PATTERN },
+    { "threads", required_argument, NULL, OPT_THREADS },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -309,6 +310,13 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
                                       "--pattern: unknown pattern '%s'; expected none or stencil",
                                       optarg);
             break;
+        case OPT_THREADS:
+            if ((rc = par_parse_whole_opt("--threads", optarg, 1, PAR_MAX_WORKERS,
+                                          " (hybrid: OpenMP threads per MPI rank)", &v, msg,
+                                          len)))
+                return rc;
+            o->threads = (int)v;
+            break;
         case 'h':
             o->show_help = 1;
             break;
@@ -440,7 +448,8 @@ void par_opts_usage(const char *tool, const char *default_backend, const char *w
 "serial reference and prints a summary (or one JSON object / a CSV row).\n"
 "\n"
 "  -w, --workload NAME     map | fib | parmap | fibtask | grain\n"
-"  -b, --backend NAME      serial | pthread | gil | omp | proc | mpi (default %s;\n"
+"  -b, --backend NAME      serial | pthread | gil | omp | proc | mpi | hybrid\n"
+"                          (default %s;\n"
 "                          --list-backends shows which are built)\n"
 "  -j, --workers N         workers, 1..%d (default: %s)\n"
 "      --n N               fib argument for fib and fibtask, 1..%d (default %d; fibtask %d)\n"
@@ -459,6 +468,9 @@ void par_opts_usage(const char *tool, const char *default_backend, const char *w
 "      --steps S           grain: steps (default %d)\n"
 "      --pattern P         grain: none (a barrier per step) | stencil (1-D halo;\n"
 "                          default)\n"
+"      --threads T         hybrid: OpenMP threads per MPI rank, 1..%d (default:\n"
+"                          OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else the\n"
+"                          cores / ranks on the node); ranks come from mpirun -n\n"
 "      --json              print one JSON object\n"
 "      --csv               print a CSV header and one row\n"
 "  -h, --help              this text\n"
@@ -468,5 +480,6 @@ void par_opts_usage(const char *tool, const char *default_backend, const char *w
             tool, default_backend, PAR_MAX_WORKERS, wdef, PAR_FIB_MAX_N, PAR_DEFAULT_FIB_N,
             PAR_DEFAULT_FIBTASK_N, PAR_MAX_K, PAR_DEFAULT_FIB_K, PAR_DEFAULT_MAP_ITEMS,
             PAR_DEFAULT_PARMAP_ITEMS, PAR_DEFAULT_FIBTASK_N - PAR_DEFAULT_FIBTASK_CUTOFF,
-            PAR_MAX_REPS, PAR_MAX_WARMUP, PAR_DEFAULT_GRAIN_ITERATIONS, PAR_DEFAULT_GRAIN_STEPS);
+            PAR_MAX_REPS, PAR_MAX_WARMUP, PAR_DEFAULT_GRAIN_ITERATIONS, PAR_DEFAULT_GRAIN_STEPS,
+            PAR_MAX_WORKERS);
 }

@@ -42,6 +42,7 @@ struct par_opts {
     size_t tasks;               /* grain: tasks per step (T); 0 = one per worker */
     int64_t steps;              /* grain: steps (S) */
     enum par_pattern pattern;   /* grain: none | stencil */
+    int threads;                /* hybrid: --threads per MPI rank; 0 = not given */
     int set_mask;               /* which of n/k/items/cutoff were given (PAR_SET_*) */
     int show_help, show_version, list_backends;
 };

@@ -44,6 +44,7 @@ void par_report_text(FILE *f, const struct par_result *r)
     fprintf(f, "  schedule  %s, chunk %s%s%s\n", par_schedule_name(o->schedule),
             chunk_text(o, cb, sizeof cb), r->detail && *r->detail ? "; " : "",
             r->detail ? r->detail : "");
+    par_placement_text(f, r->placement);
     fprintf(f, "  reps      %d timed, %d warm-up\n", o->reps, o->warmup);
     if (r->ntimes > 0)
         fprintf(f, "  time      median %.6f s  (min %.6f, max %.6f, MAD %.6f)\n", r->stats.median,
@@ -97,6 +98,7 @@ void par_report_json(FILE *f, const struct par_result *r)
         fputs("null", f);
     fputs(",\"detail\":", f);
     par_json_string(f, r->detail ? r->detail : "");
+    par_placement_json(f, r->placement);
     fputs(",\"env\":", f);
     par_env_json(f, r->env);
     fputs("}\n", f);
@@ -107,15 +109,18 @@ void par_report_csv(FILE *f, const struct par_result *r, int header)
     const struct par_opts *o = r->opts;
     if (header)
         fputs("tool,workload,backend,kind,workers,items,n,k,cutoff,schedule,chunk,reps,"
-              "median_s,min_s,max_s,mean_s,stddev_s,mad_s,checksum,verified,host,cores\n", f);
+              "median_s,min_s,max_s,mean_s,stddev_s,mad_s,checksum,verified,host,cores"
+              PAR_PLACEMENT_CSV_HEADER "\n", f);
     size_t items = o->workload == PAR_W_MAP || o->workload == PAR_W_PARMAP ? o->items : 0;
     int n = o->workload == PAR_W_FIB || o->workload == PAR_W_FIBTASK ? o->n : 0;
     int k = o->workload == PAR_W_FIB ? o->k : 0;
     int cutoff = o->workload == PAR_W_FIBTASK ? o->cutoff : 0;
     fprintf(f, "%s,%s,%s,%s,%d,%zu,%d,%d,%d,%s,%zu,%d,%.9f,%.9f,%.9f,%.9f,%.9f,%.9f,"
-               "0x%016" PRIx64 ",%s,%s,%d\n",
+               "0x%016" PRIx64 ",%s,%s,%d",
             r->tool, par_workload_name(o->workload), r->backend, r->kind, r->workers, items, n,
             k, cutoff, par_schedule_name(o->schedule), o->chunk, o->reps, r->stats.median,
             r->stats.min, r->stats.max, r->stats.mean, r->stats.stddev, r->stats.mad,
             r->checksum, r->verified ? "true" : "false", r->env->host, r->env->cores);
+    par_placement_csv(f, r->placement);
+    fputc('\n', f);
 }

@@ -7,6 +7,7 @@
 
 #include "env.h"
 #include "options.h"
+#include "placement.h"
 #include "stats.h"
 
 struct par_result {
@@ -23,6 +24,7 @@ struct par_result {
     int verified;
     const char *error;          /* NULL or one line: why it failed */
     const struct par_env *env;
+    const struct par_placement *placement; /* MPI runs: where the ranks ran; else NULL */
 };
 
 void par_report_text(FILE *f, const struct par_result *r);

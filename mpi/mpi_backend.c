@@ -59,6 +59,7 @@
  * the start barrier of its first map or tree (tests/mpi checks that mpirun
  * then exits non-zero quickly instead of hanging). */
 #include "par_mpi.h"
+#include "mpi_core.h"
 
 #include <limits.h>
 #include <mpi.h>
@@ -86,6 +87,13 @@ struct mpi_state {
     double init_s;           /* seconds spent in MPI_Init (0: not ours) */
     double span_s;           /* this rank's time between the barriers */
     int abort_rank;          /* PAR_TEST_ABORT_RANK, or -1 */
+    char *names;             /* every rank's processor name, MPI_MAX_PROCESSOR_NAME each */
+    int on_node;             /* ranks whose name is this rank's (this node's ranks) */
+    struct par_placement placement;  /* filled on the root; run->placement points here */
+    struct par__mpi_compute compute; /* how a rank computes its share (hybrid) */
+    int has_compute;         /* compute was set: its hooks replace the plain loop */
+    int leaf_cutoff;         /* inside a tree call: the cutoff for compute.leaf; else -1 */
+    int compute_rc;          /* the first error a compute hook returned in this call */
 };
 
 int par_mpi_library_version(char *buf, size_t len)
@@ -109,17 +117,49 @@ int par_mpi_library_version(char *buf, size_t len)
 static void set_detail(struct par_run *run, const char *what)
 {
     const struct mpi_state *st = run->state;
-    snprintf(run->detail, sizeof run->detail, "ranks=%d %s mpi_init=%.3fs", st->size, what,
-             st->init_s);
+    char threads[32] = "";
+    if (st->has_compute)
+        snprintf(threads, sizeof threads, " threads=%d", st->compute.threads);
+    /* A detail longer than the record's field is cut: it is a summary. */
+    if (snprintf(run->detail, sizeof run->detail, "ranks=%d%s %s mpi_init=%.3fs", st->size,
+                 threads, what, st->init_s) >= (int)sizeof run->detail)
+        return;
 }
 
-static int mpi_open(struct par_run *run)
+static int agree(struct par_run *run, int rc);
+
+/* Every rank's processor name to every rank (MPI_Allgather): the root
+ * fills the placement from them, every rank counts the ranks on its node
+ * (the hybrid back end sizes its threads from it). Collective. */
+static int gather_placement(struct par_run *run)
+{
+    struct mpi_state *st = run->state;
+    char mine[MPI_MAX_PROCESSOR_NAME];
+    int len = 0;
+    memset(mine, 0, sizeof mine);
+    if (MPI_Get_processor_name(mine, &len) != MPI_SUCCESS || len <= 0)
+        snprintf(mine, sizeof mine, "unknown");
+    int ok = (st->names = calloc((size_t)st->size, sizeof mine)) != NULL;
+    if (agree(run, ok ? 0 : PAR_ENOMEM))
+        return PAR_ENOMEM;
+    MPI_Allgather(mine, (int)sizeof mine, MPI_CHAR, st->names, (int)sizeof mine, MPI_CHAR,
+                  st->comm);
+    st->on_node = par_placement_ranks_on_node(st->names, sizeof mine, st->size, st->rank);
+    if (st->rank == 0) {
+        par_placement_from_names(&st->placement, st->names, sizeof mine, st->size, 1);
+        run->placement = &st->placement;
+    }
+    return 0;
+}
+
+int par__mpi_open(struct par_run *run, int thread_level)
 {
     struct mpi_state *st = calloc(1, sizeof *st);
     if (!st)
         return PAR_ENOMEM;
     st->comm = MPI_COMM_NULL;
     st->abort_rank = -1;
+    st->leaf_cutoff = -1;
     const char *ab = getenv("PAR_TEST_ABORT_RANK");
     if (ab && *ab) {
         char *end;
@@ -132,12 +172,30 @@ static int mpi_open(struct par_run *run)
     MPI_Initialized(&inited);
     if (!inited) {
         int64_t t0 = par_now_ns();
-        if (MPI_Init(NULL, NULL) != MPI_SUCCESS) {
-            snprintf(run->errmsg, sizeof run->errmsg, "MPI_Init failed");
+        int provided = MPI_THREAD_SINGLE;
+        if (MPI_Init_thread(NULL, NULL, thread_level, &provided) != MPI_SUCCESS) {
+            snprintf(run->errmsg, sizeof run->errmsg, "MPI_Init_thread failed");
             return PAR_EMPI;
         }
         st->init_s = (double)(par_now_ns() - t0) * 1e-9;
         st->we_initialized = 1;
+        /* The thread levels are ordered (MPI 4.0, 11.6): less than asked for
+         * means this MPI cannot host our threads. */
+        if (provided < thread_level) {
+            snprintf(run->errmsg, sizeof run->errmsg,
+                     "this MPI library gives thread level %d, %d is needed", provided,
+                     thread_level);
+            return PAR_ENOTSUP;
+        }
+    } else {
+        int provided = MPI_THREAD_SINGLE;
+        MPI_Query_thread(&provided);
+        if (provided < thread_level) {
+            snprintf(run->errmsg, sizeof run->errmsg,
+                     "MPI was initialised with thread level %d, %d is needed", provided,
+                     thread_level);
+            return PAR_ENOTSUP;
+        }
     }
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
     MPI_Comm_dup(MPI_COMM_WORLD, &st->comm);
@@ -146,21 +204,51 @@ static int mpi_open(struct par_run *run)
     MPI_Comm_size(st->comm, &st->size);
     run->rank = st->rank;
     run->is_root = st->rank == 0;
-    const struct par_opts *o = run->opts;
-    if (o && o->workers_from && strcmp(o->workers_from, "-j") == 0 && o->workers != st->size) {
-        snprintf(run->errmsg, sizeof run->errmsg,
-                 "-j %d does not match the %d MPI ranks: under mpirun the ranks are the "
-                 "workers (mpirun -n N)", o->workers, st->size);
-        run->workers = st->size;
-        return PAR_EINVAL;
-    }
     run->workers = st->size;
     run->workers_from = "launcher";
+    int rc = gather_placement(run);
+    if (rc)
+        return rc;
     set_detail(run, "open");
     return 0;
 }
 
-static void mpi_close(struct par_run *run)
+static int mpi_open(struct par_run *run)
+{
+    int rc = par__mpi_open(run, MPI_THREAD_SINGLE);
+    struct mpi_state *st = run->state;
+    const struct par_opts *o = run->opts;
+    if (rc == 0 && o && o->workers_from && strcmp(o->workers_from, "-j") == 0 &&
+        o->workers != st->size) {
+        snprintf(run->errmsg, sizeof run->errmsg,
+                 "-j %d does not match the %d MPI ranks: under mpirun the ranks are the "
+                 "workers (mpirun -n N)", o->workers, st->size);
+        return PAR_EINVAL;
+    }
+    return rc;
+}
+
+int par__mpi_ranks_on_node(const struct par_run *run)
+{
+    const struct mpi_state *st = run->state;
+    return st ? st->on_node : 0;
+}
+
+int par__mpi_ranks(const struct par_run *run)
+{
+    const struct mpi_state *st = run->state;
+    return st ? st->size : 0;
+}
+
+void par__mpi_set_compute(struct par_run *run, const struct par__mpi_compute *c)
+{
+    struct mpi_state *st = run->state;
+    st->compute = *c;
+    st->has_compute = 1;
+    st->placement.threads_per_rank = c->threads;
+}
+
+void par__mpi_close(struct par_run *run)
 {
     struct mpi_state *st = run->state;
     if (!st)
@@ -176,10 +264,14 @@ static void mpi_close(struct par_run *run)
         }
         MPI_Comm_free(&st->comm);
     }
+    if (st->has_compute && st->compute.release)
+        st->compute.release(st->compute.ctx);
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (st->we_initialized && !finalized)
         MPI_Finalize();
+    free(st->names);
+    run->placement = NULL;
     free(st);
     run->state = NULL;
 }
@@ -188,7 +280,7 @@ static void mpi_close(struct par_run *run)
  * (the driver's own `seconds` also counts the header and allocations).
  * The driver calls it after every call, also a failed one; after the root's
  * CLOSE the root takes part in nothing more, so neither do we. */
-static double mpi_reduce_time(struct par_run *run, double seconds)
+double par__mpi_reduce_time(struct par_run *run, double seconds)
 {
     struct mpi_state *st = run->state;
     if (st->root_closed)
@@ -248,6 +340,42 @@ static void apply(const struct par_kernel *k, const int64_t *in, int64_t *out, s
         out[i] = k->fn(in[i]);
 }
 
+/* This rank's share: the plain loop, or the compute hooks when set (hybrid:
+ * OpenMP threads). Inside a tree call every item is a leaf fib(in[i]) that
+ * the leaf hook may split further. A hook's error is kept in compute_rc and
+ * agreed after the call: the protocol must finish either way. */
+static void compute(struct mpi_state *st, const struct par_kernel *k, const int64_t *in,
+                    int64_t *out, size_t n)
+{
+    int rc = 0;
+    if (!st->has_compute) {
+        apply(k, in, out, n);
+    } else if (st->leaf_cutoff >= 0 && st->compute.leaf) {
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = st->compute.leaf(st->compute.ctx, (int)in[i], st->leaf_cutoff, &out[i]);
+    } else {
+        rc = st->compute.map(st->compute.ctx, k, in, out, n);
+    }
+    if (rc && !st->compute_rc)
+        st->compute_rc = rc;
+}
+
+/* After the timed region: a compute hook's error anywhere is an error
+ * everywhere (only when hooks are set: the plain loop cannot fail). */
+static int agree_compute(struct par_run *run, int rc)
+{
+    struct mpi_state *st = run->state;
+    if (!st->has_compute)
+        return rc;
+    int mine = st->compute_rc;
+    st->compute_rc = 0;
+    int all = agree(run, rc ? rc : mine);
+    if (all && mine && !run->errmsg[0])
+        snprintf(run->errmsg, sizeof run->errmsg, "threads inside rank %d failed: %s", st->rank,
+                 par_strerror(mine));
+    return all;
+}
+
 /* ---- static: Scatterv / Gatherv ------------------------------------------ */
 
 struct blocks {
@@ -295,12 +423,12 @@ static void run_static(struct mpi_state *st, const struct blocks *b, const struc
     if (st->rank == 0) {
         MPI_Scatterv(in, b->counts, b->displs, MPI_INT64_T, MPI_IN_PLACE, mine, MPI_INT64_T, 0,
                      st->comm);
-        apply(k, in, out, (size_t)mine);
+        compute(st, k, in, out, (size_t)mine);
         MPI_Gatherv(MPI_IN_PLACE, mine, MPI_INT64_T, out, b->counts, b->displs, MPI_INT64_T, 0,
                     st->comm);
     } else {
         MPI_Scatterv(NULL, NULL, NULL, MPI_INT64_T, b->in, mine, MPI_INT64_T, 0, st->comm);
-        apply(k, b->in, b->out, (size_t)mine);
+        compute(st, k, b->in, b->out, (size_t)mine);
         MPI_Gatherv(b->out, mine, MPI_INT64_T, NULL, NULL, NULL, MPI_INT64_T, 0, st->comm);
     }
 }
@@ -467,7 +595,7 @@ static void run_master(struct mpi_state *st, struct dyn *d, const struct par_ker
         }
         if (m.next < n) { /* the master's own chunk */
             size_t c = next_chunk(d, n - m.next);
-            apply(k, in + m.next, out + m.next, c);
+            compute(st, k, in + m.next, out + m.next, c);
             m.next += c;
             continue;
         }
@@ -506,7 +634,7 @@ static void run_worker(struct mpi_state *st, struct dyn *d, const struct par_ker
         int64_t *res = d->wsend[b];
         res[0] = start;
         res[1] = c;
-        apply(k, d->wrecv[b] + 2, res + 2, (size_t)c);
+        compute(st, k, d->wrecv[b] + 2, res + 2, (size_t)c);
         MPI_Isend(res, (int)(c + 2), MPI_INT64_T, 0, TAG_RESULT, st->comm, &sreq[b]);
         MPI_Irecv(d->wrecv[b], (int)d->msg, MPI_INT64_T, 0, TAG_WORK, st->comm, &rreq[b]);
     }
@@ -527,12 +655,13 @@ static int dynamic_map(struct par_run *run, const struct par_kernel *k, const in
         int64_t t0;
         start_clock(st, &t0);
         if (st->rank == 0 && st->size == 1)
-            apply(k, in, out, n);
+            compute(st, k, in, out, n);
         else if (st->rank == 0)
             run_master(st, &d, k, in, out, n);
         else
             run_worker(st, &d, k);
         stop_clock(st, t0);
+        rc = agree_compute(run, rc);
     }
     dyn_free(&d);
     return rc;
@@ -568,6 +697,7 @@ static int mpi_map(struct par_run *run, const struct par_map *job)
             start_clock(st, &t0);
             run_static(st, &b, k, job->in, job->out);
             stop_clock(st, t0);
+            rc = agree_compute(run, rc);
         }
         blocks_free(&b);
         snprintf(what, sizeof what, "schedule=static (Scatterv/Gatherv)");
@@ -600,9 +730,11 @@ static int mpi_tree(struct par_run *run, int n, int cutoff, int64_t *result)
     if (rc == 0 && !(vals = malloc(count * sizeof *vals)))
         rc = PAR_ENOMEM;
     size_t used;
-    if (rc == 0)
+    if (rc == 0) {
+        st->leaf_cutoff = (int)h[H_CHUNK]; /* leaves go through compute.leaf */
         rc = dynamic_map(run, par_kernel_get(PAR_K_FIB), leaves, vals, count, 1, 0, &used);
-    else
+        st->leaf_cutoff = -1;
+    } else
         rc = agree(run, rc); /* the agreement dynamic_map would have made */
     if (rc == 0) {
         int64_t sum = 0;
@@ -655,13 +787,23 @@ static int mpi_grain(struct par_run *run, const struct par_grain *job)
     return rc;
 }
 
+int par__mpi_map(struct par_run *run, const struct par_map *job)
+{
+    return mpi_map(run, job);
+}
+
+int par__mpi_tree(struct par_run *run, int n, int cutoff, int64_t *result)
+{
+    return mpi_tree(run, n, cutoff, result);
+}
+
 const struct par_backend par_backend_mpi = {
     .name = "mpi",
     .kind = "processes",
     .open = mpi_open,
     .map = mpi_map,
     .tree = mpi_tree,
-    .close = mpi_close,
-    .reduce_time = mpi_reduce_time,
+    .close = par__mpi_close,
+    .reduce_time = par__mpi_reduce_time,
     .grain = mpi_grain,
 };
