@@ -16,32 +16,13 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include "mpirun.h"
 #include "run.h"
 
-/* Runs `mpiexec [pre...] -n np parmap args...` (NULL-terminated lists). */
 static struct par_test_out mpirun(char *const *env, double timeout_s, const char *const *pre,
                                   int np, const char *const *args)
 {
-    const char *mpiexec = getenv("PAR_MPIEXEC");
-    if (!mpiexec || !*mpiexec)
-        fail_msg("PAR_MPIEXEC is not set (run through ctest)");
-    char nps[16];
-    snprintf(nps, sizeof nps, "%d", np);
-    char *argv[48];
-    int n = 0;
-    argv[n++] = (char *)mpiexec;
-    for (; pre && *pre && n < 40; pre++)
-        argv[n++] = (char *)*pre;
-    argv[n++] = "-n";
-    argv[n++] = nps;
-    argv[n++] = (char *)par_test_bin("parmap");
-    for (; *args && n < 47; args++)
-        argv[n++] = (char *)*args;
-    argv[n] = NULL;
-    struct par_test_out out;
-    if (par_test_run(argv, env, NULL, timeout_s, &out))
-        fail_msg("could not start %s", mpiexec);
-    return out;
+    return par_test_mpirun("parmap", env, timeout_s, pre, np, args);
 }
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
