@@ -1,0 +1,28 @@
+/* The link cap of this node's network, if any, for the interconnect part of
+ * the environment record: a cluster whose links are throttled must say so
+ * beside its measured bandwidth.
+ *
+ * Sources, first found wins:
+ *   1. PARCOMPARE_LINK_RATE, as tc writes rates ("1gbit", "100mbit",
+ *      "10Mbit") or "none"; set by scripts/cluster inside its nodes, and by
+ *      a user on a real site who knows the fabric;
+ *   2. a token bucket (tc qdisc tbf) on a device of this network namespace,
+ *      read from `tc qdisc show` (iproute2), as the cluster script sets it;
+ *   3. nothing: "" (no cap known). */
+#ifndef PAR_LINKRATE_H
+#define PAR_LINKRATE_H
+
+#include <stddef.h>
+
+/* The first tbf rate in `tc qdisc show` output (e.g. "qdisc tbf 8001: root
+ * refcnt 2 rate 100Mbit burst ..."), with its device: "100Mbit (tbf on
+ * eth0)". Returns 1 and fills buf, or 0 when the text has no tbf rate. */
+int par_linkrate_from_tc(const char *tc_output, char *buf, size_t len);
+
+/* The cap by the sources above into buf ("" when none is known), and where
+ * it came from into *source ("PARCOMPARE_LINK_RATE", "tc", or ""). Runs
+ * `tc qdisc show` (when tc is in PATH and the variable is unset).
+ * Thread-unsafe (popen, getenv). */
+void par_linkrate(char *buf, size_t len, const char **source);
+
+#endif
