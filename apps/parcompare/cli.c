@@ -79,7 +79,7 @@ static int add_backend(void *ctx, const char *s, char *msg, size_t len)
     if (be < 0)
         return par_usage_fail(msg, len,
                               "--backends: unknown back end '%s'; expected serial, pthread, "
-                    "gil, omp, proc or mpi", s);
+                    "gil, omp, proc, mpi or hybrid", s);
     for (int i = 0; i < c->nbackends; i++)
         if (c->backends[i] == be)
             return 0;
@@ -114,7 +114,8 @@ enum {
     OPT_WORKLOADS = 256, OPT_BACKENDS, OPT_WORKERS, OPT_REPS, OPT_WARMUP, OPT_QUICK, OPT_FULL,
     OPT_ITEMS, OPT_PARMAP_ITEMS, OPT_N, OPT_K, OPT_CUTOFF, OPT_NO_STORY, OPT_STORY_N,
     OPT_STORY_ITEMS, OPT_PYTHON, OPT_PYTHON_N, OPT_PYTHON_ITEMS, OPT_PYTHON_DIR, OPT_BASELINE,
-    OPT_THRESHOLD, OPT_TIMEOUT, OPT_OUT, OPT_BINDIR, OPT_MPIRUN, OPT_GRAIN, OPT_NO_GRAIN
+    OPT_THRESHOLD, OPT_TIMEOUT, OPT_OUT, OPT_BINDIR, OPT_MPIRUN, OPT_GRAIN, OPT_NO_GRAIN,
+    OPT_NODES, OPT_HOSTFILE
 };
 
 static const struct option long_opts[] = {
@@ -145,6 +146,8 @@ static const struct option long_opts[] = {
     { "mpirun", required_argument, NULL, OPT_MPIRUN },
     { "grain", no_argument, NULL, OPT_GRAIN },
     { "no-grain", no_argument, NULL, OPT_NO_GRAIN },
+    { "nodes", required_argument, NULL, OPT_NODES },
+    { "hostfile", required_argument, NULL, OPT_HOSTFILE },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -292,6 +295,15 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
                 return par_usage_fail(msg, len, "--mpirun: expected the path of mpirun");
             c->mpirun = optarg;
             break;
+        case OPT_NODES:
+            if ((rc = par__nodes_parse(&c->nodes, optarg, msg, len)))
+                return rc;
+            break;
+        case OPT_HOSTFILE:
+            if (!*optarg)
+                return par_usage_fail(msg, len, "--hostfile: expected the path of a hostfile");
+            c->nodes.hostfile = optarg;
+            break;
         case 'h':
             c->show_help = 1;
             break;
@@ -330,8 +342,9 @@ void par__cli_usage(void *stream)
 "\n"
 "What to run\n"
 "      --workloads LIST   map,fib,parmap,fibtask (default: all four)\n"
-"      --backends LIST    serial,pthread,gil,omp,proc,mpi (default: every one built;\n"
-"                         serial always runs once per workload as the reference)\n"
+"      --backends LIST    serial,pthread,gil,omp,proc,mpi,hybrid (default: every one\n"
+"                         built, hybrid only with --nodes; serial always runs once\n"
+"                         per workload as the reference)\n"
 "      --workers LIST     worker counts, e.g. 1,2,4 (default: 1..cores and 2*cores;\n"
 "                         above 8 cores, powers of two up to the cores)\n"
 "      --quick            small sizes, 3 repetitions: the whole matrix in about a\n"
@@ -364,6 +377,13 @@ void par__cli_usage(void *stream)
 "      --out DIR          output folder (default: a new results/<date-time>)\n"
 "      --bin-dir DIR      where poolmap and parmap are (default: beside parcompare)\n"
 "      --mpirun PATH      the MPI launcher (default: mpirun on PATH)\n"
+"\n"
+"Across nodes\n"
+"      --nodes LIST       node counts, e.g. 1,2: every mpi point runs on each count N\n"
+"                         dividing its ranks (N x ranks/N), and hybrid joins as N\n"
+"                         ranks x workers/N threads; needs a Slurm allocation (srun\n"
+"                         places the ranks) or --hostfile\n"
+"      --hostfile FILE    Open MPI hostfile: --nodes N uses its first N hosts\n"
 "  -h, --help             this text\n"
 "  -V, --version          version\n"
 "\n"

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "matrix.h"
+#include "nodes.h"
 #include "options.h"
 
 #define PAR__MAX_WORKER_COUNTS 64
@@ -38,6 +39,7 @@ struct par__cli {
     int grain;                              /* grain sweep: 0 no (--no-grain, or
                                                --workloads given), 1 besides the
                                                matrix (default), 2 only (--grain) */
+    struct par__nodes nodes;                /* --nodes, --hostfile (nodes.h) */
     int show_help, show_version;
 };
 

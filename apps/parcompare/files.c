@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nodes.h"
 #include "records.h"
 #include "run.h"
 #include "story.h"
@@ -98,12 +99,14 @@ int par__out_prepare(const char *given, char *dir, size_t len, char *msg, size_t
 
 const char *par__sets_text(int sets, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s%s%s%s%s",
+    snprintf(buf, len, "%s%s%s%s%s%s%s",
              sets & PAR__SET_MATRIX ? "matrix" : "",
              (sets & PAR__SET_MATRIX) && (sets & (PAR__SET_STORY | PAR__SET_PYTHON)) ? "+" : "",
              sets & PAR__SET_STORY ? "story" : "",
              (sets & PAR__SET_STORY) && (sets & PAR__SET_PYTHON) ? "+" : "",
-             sets & PAR__SET_PYTHON ? "python" : "");
+             sets & PAR__SET_PYTHON ? "python" : "",
+             (sets & PAR__SET_NODES) && (sets & ~PAR__SET_NODES) ? "+" : "",
+             sets & PAR__SET_NODES ? "nodes" : "");
     return buf;
 }
 
@@ -298,6 +301,8 @@ static int write_json(const char *dir, const struct par__matrix *m,
         cJSON_AddNumberToObject(b, "matched", s->matched);
         cJSON_AddNumberToObject(b, "regressions", s->regressions);
     }
+    if (pl->nodes)
+        par__nodes_json(root, pl->nodes);
     cJSON *plots = cJSON_AddArrayToObject(root, "plots");
     for (int i = 0; i < s->nplots; i++)
         cJSON_AddItemToArray(plots, cJSON_CreateString(s->plots[i]));

@@ -23,6 +23,7 @@
 #include "grain_report.h"
 #include "grain_sweep.h"
 #include "load.h"
+#include "nodes.h"
 #include "plan.h"
 #include "plot.h"
 #include "progress.h"
@@ -68,7 +69,7 @@ static int run_all(struct par__matrix *m, const struct par__tools *t, double tim
 {
     for (size_t i = 0; i < m->n; i++) {
         struct par__point *p = &m->pts[i];
-        char label[64], out[400];
+        char label[96], out[400];
         par__point_label(p, label, sizeof label);
         par__progress_start(pg, label);
         if (par__run_point(p, t, timeout_s))
@@ -152,6 +153,12 @@ int main(int argc, char **argv)
         cJSON_Delete(base);
         return 2;
     }
+    if (par__nodes_resolve(&c.nodes, &tools, msg, sizeof msg)) {
+        fprintf(stderr, "parcompare: %s\n", msg);
+        cJSON_Delete(base);
+        return 2;
+    }
+    tools.nodes = c.nodes.ncounts ? &c.nodes : NULL;
     struct par__plan plan;
     par__plan_make(&plan, &c, &tools, par_cores());
     if (c.grain == 2) { /* --grain: the sweep alone */
@@ -199,6 +206,10 @@ int main(int argc, char **argv)
     struct par__load load;
     par__load_begin(&load);
     s.loadavg_start = load.loadavg0;
+    if (c.nodes.ncounts)
+        par__progress_note(&pg, "parcompare: across nodes on %s; measuring the interconnect",
+                           c.nodes.where);
+    par__nodes_interconnect(&c.nodes, &tools, c.timeout_s);
     if (run_all(&m, &tools, c.timeout_s, &pg)) {
         par__progress_end(&pg);
         fprintf(stderr, "parcompare: out of memory running the points\n");
@@ -229,6 +240,7 @@ int main(int argc, char **argv)
                 "during the run; these timings are disturbed\n", s.others_cores, plan.cores);
 
     par__table_derive(&m, plan.cores);
+    par__nodes_derive(&m);
     s.plan = &plan;
     s.tools = &tools;
     s.python = &py;
@@ -251,6 +263,8 @@ int main(int argc, char **argv)
                                   (int)(sizeof s.plots / sizeof *s.plots), &s.nplots, why_grain,
                                   sizeof why_grain))
         fprintf(stderr, "parcompare: no grain plots: %s\n", why_grain);
+    par__nodes_plots(dir, &c.nodes, &m, &tools, plan.workloads, plan.nworkloads,
+                     PLOT_TIMEOUT_S);
     s.wall_s = par_now_s() - t0;
     s.exit_status = status;
     int wrote = par__write_results(dir, &m, &s, msg, sizeof msg) == 0
@@ -259,6 +273,7 @@ int main(int argc, char **argv)
     par__table_print(stdout, &m, plan.workloads, plan.nworkloads, plan.cores, 0,
                      s.baseline != NULL);
     par__grain_print(stdout, grain);
+    par__nodes_print(stdout, &c.nodes, &m, plan.workloads, plan.nworkloads, 0);
     print_footer(dir, &m, &s, failures);
     fflush(stdout);
     if (!wrote) {
@@ -266,6 +281,7 @@ int main(int argc, char **argv)
         status = 1;
     }
     par__python_free(&py);
+    par__nodes_free(&c.nodes);
     par__matrix_free(&m);
     cJSON_Delete(grain);
     return status;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const char *const be_names[PAR__BE_COUNT] = {
-    "serial", "pthread", "gil", "omp", "proc", "mpi"
+    "serial", "pthread", "gil", "omp", "proc", "mpi", "hybrid"
 };
 
 const char *par__be_name(int be)
@@ -20,6 +20,7 @@ const char *par__be_kind(int be)
     case PAR__BE_SERIAL: return "serial";
     case PAR__BE_PROC:
     case PAR__BE_MPI: return "processes";
+    case PAR__BE_HYBRID: return "processes+threads";
     default: return "threads";
     }
 }
@@ -57,7 +58,8 @@ int par__sizes_equal(const struct par__sizes *a, const struct par__sizes *b)
 static int same_point(const struct par__point *a, const struct par__point *b)
 {
     return a->workload == b->workload && a->backend == b->backend && a->workers == b->workers
-        && a->reps == b->reps && a->warmup == b->warmup && par__sizes_equal(&a->sizes, &b->sizes);
+        && a->reps == b->reps && a->warmup == b->warmup && par__sizes_equal(&a->sizes, &b->sizes)
+        && a->nodes == b->nodes && a->threads == b->threads;
 }
 
 long par__matrix_add(struct par__matrix *m, const struct par__point *p)

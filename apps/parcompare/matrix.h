@@ -20,7 +20,7 @@
 /* Back ends, in the order tables and plots list them. */
 enum par__be {
     PAR__BE_SERIAL, PAR__BE_PTHREAD, PAR__BE_GIL, PAR__BE_OMP, PAR__BE_PROC, PAR__BE_MPI,
-    PAR__BE_COUNT
+    PAR__BE_HYBRID, PAR__BE_COUNT
 };
 
 /* Name of a back end ("serial" ...); "?" for an out-of-range value. */
@@ -67,6 +67,10 @@ struct par__point {
     int workers;
     struct par__sizes sizes;
     int reps, warmup;
+    int nodes;                     /* --nodes points (nodes.h): nodes asked for; 0 = one
+                                      node, the launcher's default */
+    int threads;                   /* hybrid: OpenMP threads per rank (workers = ranks x
+                                      threads); 0 for other back ends */
 
     /* Filled when run. */
     enum par__status status;

@@ -1,4 +1,5 @@
 #include "plan.h"
+#include "nodes.h"
 
 #include <string.h>
 
@@ -60,6 +61,10 @@ void par__plan_make(struct par__plan *pl, const struct par__cli *c, const struct
             wanted[be] = 1;
     }
     wanted[PAR__BE_SERIAL] = 1; /* the reference of every speed-up */
+    /* hybrid is a --nodes comparison: by default it joins only there. */
+    if (!c->nbackends && !c->nodes.ncounts)
+        wanted[PAR__BE_HYBRID] = 0;
+    pl->nodes = c->nodes.ncounts ? &c->nodes : NULL;
     for (int be = 0; be < PAR__BE_COUNT; be++) {
         if (!wanted[be])
             continue;
@@ -108,16 +113,27 @@ int par__plan_matrix(const struct par__plan *pl, struct par__matrix *m)
         enum par_workload w = (enum par_workload)pl->workloads[wi];
         for (int bi = 0; bi < pl->nbackends; bi++) {
             int be = pl->backends[bi];
+            /* With --nodes the MPI back ends run per node count (nodes.c). */
+            if (pl->nodes && (be == PAR__BE_MPI || be == PAR__BE_HYBRID))
+                continue;
             for (int ji = 0; ji < pl->nworkers && be != PAR__BE_SERIAL; ji++) {
                 struct par__point p = {
                     .sets = PAR__SET_MATRIX, .workload = w, .backend = be,
                     .workers = pl->workers[ji], .sizes = pl->sizes[w], .reps = pl->reps,
                     .warmup = pl->warmup,
+                    /* hybrid on one node: one rank, the workers as its threads */
+                    .threads = be == PAR__BE_HYBRID ? pl->workers[ji] : 0,
                 };
                 if (par__matrix_add(m, &p) < 0)
                     return -1;
             }
         }
+    }
+    if (pl->nodes) {
+        int hybrid = 0;
+        for (int bi = 0; bi < pl->nbackends; bi++)
+            hybrid |= pl->backends[bi] == PAR__BE_HYBRID;
+        return par__nodes_plan(pl->nodes, pl, hybrid, m);
     }
     return 0;
 }

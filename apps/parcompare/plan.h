@@ -20,6 +20,7 @@ struct par__plan {
     struct par__sizes sizes[PAR_W_COUNT_];  /* per workload; 0 = program default */
     int reps, warmup;
     int cores;
+    const struct par__nodes *nodes;         /* --nodes given: MPI points per node count */
 };
 
 /* Decides the plan. Never fails: back ends that cannot run are listed in

@@ -11,7 +11,7 @@
 
 /* One colour per back end, the same in every plot. */
 static const char *const be_colour[PAR__BE_COUNT] = {
-    "#555555", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#d62728"
+    "#555555", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#d62728", "#8c564b"
 };
 /* One colour per worker count in the time plots. */
 static const char *const workers_colour[] = {
@@ -20,7 +20,7 @@ static const char *const workers_colour[] = {
 #define NWCOL (sizeof workers_colour / sizeof *workers_colour)
 
 /* Writes s as a gnuplot single-quoted string ('' stands for one quote). */
-static void gp_string(FILE *f, const char *s)
+void par__gp_string(FILE *f, const char *s)
 {
     fputc('\'', f);
     for (; *s; s++) {
@@ -116,7 +116,7 @@ static int speedup_plot(FILE *g, const char *dir, const char *datadir,
     fprintf(g, "set output ");
     char png[4300];
     snprintf(png, sizeof png, "%s/speedup-%s.png", dir, wn);
-    gp_string(g, png);
+    par__gp_string(g, png);
     fprintf(g, "\nset title \"%s (%s): speed-up over serial, %d core%s\" font ',13'\n", wn, sizes,
             pl->cores, pl->cores == 1 ? "" : "s");
     fprintf(g, "set xlabel 'workers (threads, or processes for proc and mpi)'\n"
@@ -134,7 +134,7 @@ static int speedup_plot(FILE *g, const char *dir, const char *datadir,
                "cores)'");
     for (int b = 0; b < blocks; b++) {
         fprintf(g, ", \\\n     ");
-        gp_string(g, data);
+        par__gp_string(g, data);
         fprintf(g, " index %d using 1:2 with linespoints lw 2.5 pt 7 ps 1.4 lc rgb '%s' "
                 "title '%s'", b, be_colour[bes[b]], par__be_name(bes[b]));
     }
@@ -222,7 +222,7 @@ static int time_plot(FILE *g, const char *dir, const char *datadir, const struct
     fprintf(g, "set output ");
     char png[4300];
     snprintf(png, sizeof png, "%s/time-%s.png", dir, wn);
-    gp_string(g, png);
+    par__gp_string(g, png);
     fprintf(g, "\nset title \"%s (%s): median time per back end (error bars: MAD)\" "
                "font ',13'\n", wn, sizes);
     fprintf(g, "set ylabel 'median time (%s)%s'\n", unit,
@@ -240,7 +240,7 @@ static int time_plot(FILE *g, const char *dir, const char *datadir, const struct
     for (int b = 0; b < blocks; b++) {
         if (b)
             fprintf(g, ", \\\n     ");
-        gp_string(g, data);
+        par__gp_string(g, data);
         int wk = wl[blockj[b]];
         fprintf(g, " index %d using 1:2:3 with boxerrorbars lc rgb '%s' title '%d worker%s'", b,
                 workers_colour[(size_t)blockj[b] % NWCOL], wk, wk == 1 ? "" : "s");

@@ -13,6 +13,9 @@
 #include "plan.h"
 #include "tools.h"
 
+/* Writes s as a gnuplot single-quoted string ('' stands for one quote). */
+void par__gp_string(FILE *f, const char *s);
+
 /* Draws the PNGs into dir and lists their names in s->plots. Without
  * gnuplot, or when it fails, sets s->why_no_plots and returns -1 (the caller
  * says so once; it is not a failure of the run). */

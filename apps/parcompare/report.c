@@ -7,6 +7,7 @@
 #include "baseline.h"
 #include "grain_report.h"
 #include "load.h"
+#include "nodes.h"
 #include "records.h"
 #include "run.h"
 #include "story.h"
@@ -191,6 +192,8 @@ int par__write_report(const char *dir, const struct par__matrix *m,
     if (!s->nplots)
         fprintf(f, "No plots: %s.\n\n", s->why_no_plots[0] ? s->why_no_plots : "none drawn");
     par__grain_report(f, s->grain, s->plots, s->nplots);
+    if (pl->nodes)
+        par__nodes_report(f, pl->nodes, m, pl->workloads, pl->nworkloads);
     par__story_report(f, m, s->tools, s->story_ran, s->story_n, s->story_items, pl->cores);
     par__python_report(f, s->python, m, s->tools);
     baseline_section(f, m, s);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "nodes.h"
 #include "records.h"
 
 #define MAX_ARGS 40
@@ -65,6 +66,18 @@ static void build_args(const struct par__point *p, const struct par__tools *t, s
         push(a, t->parmap);
         break;
     case PAR__BE_MPI:
+    case PAR__BE_HYBRID: {
+        /* hybrid: workers = ranks x threads (threads > 0 on its points). */
+        int ranks = p->backend == PAR__BE_HYBRID && p->threads > 0 ? p->workers / p->threads
+                                                                   : p->workers;
+        if (p->nodes > 0 && t->nodes) {
+            const char *v[MAX_ARGS];
+            int k = par__nodes_launcher(t->nodes, t, p->nodes, ranks, v, MAX_ARGS - 24);
+            for (int i = 0; i < k; i++)
+                push(a, v[i]);
+            push(a, t->parmap);
+            break;
+        }
         push(a, t->mpirun);
         if (t->openmpi) {
             if (geteuid() == 0)
@@ -72,9 +85,10 @@ static void build_args(const struct par__point *p, const struct par__tools *t, s
             for (size_t i = 0; i < NOMPI_FLAGS; i++)
                 push(a, ompi_flags[i]);
         }
-        push_num(a, "-n", p->workers);
+        push_num(a, "-n", ranks);
         push(a, t->parmap);
         break;
+    }
     default:
         push(a, t->poolmap);
         break;
@@ -84,7 +98,9 @@ static void build_args(const struct par__point *p, const struct par__tools *t, s
     push(a, par_workload_name(p->workload));
     push(a, "-b");
     push(a, par__be_name(p->backend));
-    if (p->backend != PAR__BE_MPI) /* under mpirun the ranks are the workers */
+    if (p->backend == PAR__BE_HYBRID) /* the ranks come from the launcher */
+        push_num(a, "--threads", p->threads > 0 ? p->threads : 1);
+    else if (p->backend != PAR__BE_MPI) /* under mpirun the ranks are the workers */
         push_num(a, "-j", p->workers);
     const struct par__sizes *s = &p->sizes;
     switch (p->workload) {
@@ -138,8 +154,15 @@ static void join(const struct args *a, char *buf, size_t len)
 
 const char *par__point_label(const struct par__point *p, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s %s -j %d", par_workload_name(p->workload), par__be_name(p->backend),
-             p->workers);
+    int n = snprintf(buf, len, "%s %s -j %d", par_workload_name(p->workload),
+                     par__be_name(p->backend), p->workers);
+    if (n > 0 && (size_t)n < len && (p->nodes > 0 || p->threads > 0)) {
+        int ranks = p->threads > 0 ? p->workers / p->threads : p->workers;
+        int nodes = p->nodes > 0 ? p->nodes : 1;
+        snprintf(buf + n, len - (size_t)n, " (%d node%s x %d x %d thread%s)", nodes,
+                 nodes == 1 ? "" : "s", ranks / nodes, p->threads > 0 ? p->threads : 1,
+                 p->threads > 1 ? "s" : "");
+    }
     return buf;
 }
 

@@ -247,6 +247,11 @@ int par__tools_probe(struct par__tools *t, const char *bindir, const char *mpiru
                 t->usable[PAR__BE_MPI] = 0;
         }
     }
+    /* hybrid runs in parmap under the same launcher as mpi. */
+    if (t->usable[PAR__BE_HYBRID] && !t->usable[PAR__BE_MPI]) {
+        t->usable[PAR__BE_HYBRID] = 0;
+        snprintf(t->why[PAR__BE_HYBRID], sizeof t->why[0], "%s", t->why[PAR__BE_MPI]);
+    }
     if (want_python)
         probe_python(t);
     probe_gnuplot(t);

@@ -9,6 +9,8 @@
 
 #include "matrix.h"
 
+struct par__nodes;
+
 #define PAR__PATH_LEN 4096
 
 struct par__tools {
@@ -34,6 +36,10 @@ struct par__tools {
     char gnuplot_version[64];
     char png_terminal[16];        /* "pngcairo" or "png" */
     char why_no_plots[256];       /* when gnuplot is "" */
+
+    /* --nodes: the allocation or hostfile the MPI points spread over
+     * (nodes.h); NULL when --nodes was not given. Set by main. */
+    const struct par__nodes *nodes;
 };
 
 /* The folder of the running executable (/proc/self/exe), or "." when it
