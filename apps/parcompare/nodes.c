@@ -236,6 +236,10 @@ static cJSON *pingpong(const struct par__nodes *n, const struct par__tools *t, i
     snprintf(prog, sizeof prog, "%s/pingpong", t->bindir);
     v[k++] = prog;
     v[k++] = "--json";
+    /* 200 round trips per sample: a few seconds even at a millisecond per
+     * trip (a loaded machine's TCP), still 5 samples for the median. */
+    v[k++] = "--iters";
+    v[k++] = "200";
     v[k] = NULL;
     struct par__child c;
     if (par__child_run((char *const *)v, NULL, timeout_s, &c)) {
