@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nodes.h"
 #include "records.h"
 
 #define MAX_BASELINE_BYTES (64u << 20)
@@ -100,7 +101,7 @@ static const cJSON *partner(const cJSON *records, const struct par__point *p)
             continue;
         if (strcmp(par__json_str(r, "workload", ""), par_workload_name(p->workload)) != 0
             || strcmp(par__json_str(r, "backend", ""), par__be_name(p->backend)) != 0
-            || par__json_num(r, "workers") != p->workers)
+            || par__json_num(r, "workers") != p->workers || !par__nodes_same_placement(r, p))
             continue;
         const cJSON *bp = cJSON_GetObjectItemCaseSensitive(r, "params");
         if (cJSON_IsObject(bp) && cJSON_IsObject(params) && same_params(bp, params)

@@ -294,6 +294,20 @@ void par__nodes_interconnect(struct par__nodes *n, const struct par__tools *t, d
         snprintf(n->interconnect_why, sizeof n->interconnect_why, "%s", why);
 }
 
+int par__nodes_same_placement(const cJSON *record, const struct par__point *p)
+{
+    const cJSON *a = cJSON_GetObjectItem(record, "placement");
+    const cJSON *b = p->result ? cJSON_GetObjectItem(p->result, "placement") : NULL;
+    static const char *const keys[] = { "nodes", "threads_per_rank" };
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        double x = cJSON_IsObject(a) ? par__json_num(a, keys[i]) : 1;
+        double y = cJSON_IsObject(b) ? par__json_num(b, keys[i]) : 1;
+        if (!(x == y) && !(isnan(x) && isnan(y)))
+            return 0;
+    }
+    return 1;
+}
+
 void par__nodes_free(struct par__nodes *n)
 {
     cJSON_Delete(n->within);

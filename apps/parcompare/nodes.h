@@ -118,6 +118,12 @@ void par__nodes_plots(const char *dir, struct par__nodes *n, const struct par__m
                       const struct par__tools *t, const int *workloads, int nworkloads,
                       double timeout_s);
 
+/* 1 when a baseline record may stand for point p as far as placement goes:
+ * the same node count and threads per rank when either side ran across
+ * nodes or with threads inside ranks (records without placement: 1 node,
+ * 1 thread). */
+int par__nodes_same_placement(const cJSON *record, const struct par__point *p);
+
 /* Frees the pingpong records. */
 void par__nodes_free(struct par__nodes *n);
 

@@ -22,7 +22,7 @@ struct par__tools {
     /* Per back end: usable here (built, and its launcher is there), its kind
      * ("threads", "processes", "serial") and, when not usable, why. */
     int usable[PAR__BE_COUNT];
-    char kind[PAR__BE_COUNT][16];
+    char kind[PAR__BE_COUNT][24];
     char why[PAR__BE_COUNT][256];
 
     char mpirun[PAR__PATH_LEN];   /* "" when not found */
