@@ -38,7 +38,10 @@ void par__grain_plan_make(struct par__grain_plan *gp, int full, int cores,
     gp->workers = cores;
     gp->timeout_s = timeout_s;
     for (int be = 0; be < PAR__BE_COUNT; be++) {
-        if (be == PAR__BE_SERIAL || !t->usable[be] || (be == PAR__BE_GIL && !full))
+        /* hybrid has no grain implementation (its ranks x threads would need
+         * a threaded halo exchange): it is left out of the sweep. */
+        if (be == PAR__BE_SERIAL || be == PAR__BE_HYBRID || !t->usable[be] ||
+            (be == PAR__BE_GIL && !full))
             continue;
         int wanted = nonly == 0;
         for (int i = 0; i < nonly; i++)
