@@ -6,7 +6,9 @@ set -eu
 PACKAGES="build-essential make cmake pkg-config clang libclang-rt-dev libomp-dev \
 libcmocka-dev libcjson-dev libglib2.0-dev \
 openmpi-bin libopenmpi-dev \
-gnuplot-nox python3 netcat-openbsd"
+gnuplot-nox python3 netcat-openbsd \
+iproute2 util-linux slurmctld slurmd slurm-client munge"
+# iproute2 .. munge: the test cluster (scripts/cluster, ctest -L cluster).
 
 missing=""
 for p in $PACKAGES; do
@@ -30,6 +32,16 @@ else
 fi
 
 echo "install-deps: installing$missing"
+# munge and slurm's packages start their daemons on install. Where no init
+# system runs them (a container or a VM without systemd, like CI's) that start
+# fails or leaves stray daemons with Debian's default configuration; the test
+# cluster runs its own. So unless the machine already has a policy, forbid
+# service starts (policy-rc.d exit 101) for the length of this install only.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ] && [ "$(cat /proc/1/comm 2>/dev/null)" != systemd ]; then
+    $SUDO sh -c "printf '#!/bin/sh\\nexit 101\\n' > $policy && chmod 755 $policy"
+    trap '$SUDO rm -f "$policy"' EXIT
+fi
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
