@@ -3,10 +3,12 @@
 #   make test       build and run the whole test suite (release)
 #   make test-asan  the suite under AddressSanitizer + UBSan
 #   make test-tsan  the suite under ThreadSanitizer (OpenMP/MPI tests excluded)
+#   make test-cluster  the cluster tests (root: a 2-node Slurm cluster of
+#                   namespaces on this machine; docs/cluster.md)
 #   make deps       install missing Debian packages (apt-get; root or sudo)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all run build deps test test-asan test-tsan test-debug clean
+.PHONY: all run build deps test test-asan test-tsan test-cluster test-debug clean
 
 all: run
 
@@ -33,6 +35,9 @@ test-asan: build-asan
 
 test-tsan: build-tsan
 	ctest --preset tsan -j $(JOBS)
+
+test-cluster: build-release
+	ctest --preset cluster
 
 clean:
 	rm -rf build
