@@ -28,6 +28,13 @@ need_cluster() {
 
 on() { "$cluster" on "$@"; }
 
+# neighbour_net K: the /24 K above the shared cluster's (PARCOMPARE_CLUSTER_NET,
+# default 10.211.0), for a test that brings up a cluster of its own.
+neighbour_net() {
+    local base=${PARCOMPARE_CLUSTER_NET:-10.211.0}
+    echo "${base%.*}.$(( ${base##*.} + $1 ))"
+}
+
 # A scratch folder of this test in the build tree, emptied first.
 scratch() {
     local d=$PWD/$name.d

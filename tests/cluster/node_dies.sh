@@ -8,7 +8,7 @@
 skip_unless_possible
 d=$(scratch)
 export PARCOMPARE_CLUSTER_DIR=${PARCOMPARE_CLUSTER_DIR:-/run/parcompare-cluster}-nodedies
-net=10.211.1
+net=$(neighbour_net 1)
 trap '"$cluster" down > /dev/null 2>&1 || true' EXIT
 "$cluster" up --nodes 2 --net "$net" || fail "scripts/cluster up failed"
 
@@ -16,13 +16,14 @@ trap '"$cluster" down > /dev/null 2>&1 || true' EXIT
 on head srun -N 2 -n 4 --ntasks-per-node=2 "$bin/parmap" --workload fib --n 38 --k 1000 \
     --reps 100 --json > "$d/job.out" 2>&1 &
 job=$!
-# Gate: every rank of node2 has started (bounded, so a broken start cannot hang).
+# Gate: both ranks of node2 have started (bounded, so a broken start cannot hang).
+ranks_on_node2() { local c; c=$(on node2 pgrep -c -f "$bin/parmap" 2> /dev/null) || true; echo "${c:-0}"; }
 for _ in $(seq 600); do
-    [ "$(on node2 pgrep -c -f "$bin/parmap" 2>/dev/null || echo 0)" -ge 2 ] && break
+    [ "$(ranks_on_node2)" -ge 2 ] && break
     kill -0 "$job" 2> /dev/null || fail "the job ended before node2 was killed: $(cat "$d/job.out")"
     sleep 0.2
 done
-[ "$(on node2 pgrep -c -f "$bin/parmap" 2>/dev/null || echo 0)" -ge 2 ] || fail "node2's ranks never started"
+[ "$(ranks_on_node2)" -ge 2 ] || fail "node2's ranks never started"
 
 "$cluster" kill node2 || fail "scripts/cluster kill node2 failed"
 t0=$(date +%s)

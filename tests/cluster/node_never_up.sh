@@ -4,7 +4,7 @@
 . "$PAR_SOURCE_DIR/tests/cluster/lib.sh"
 skip_unless_possible
 dir=${PARCOMPARE_CLUSTER_DIR:-/run/parcompare-cluster}-neverup
-net=10.211.2
+net=$(neighbour_net 2)
 rc=0
 out=$(PARCOMPARE_CLUSTER_TIMEOUT=20 timeout 60 "$cluster" up --dir "$dir" --net "$net" \
       --nodes 2 --fail-node node2 2>&1) || rc=$?
