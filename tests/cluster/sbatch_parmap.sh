@@ -29,4 +29,15 @@ for f in map-mpi-1-on-1-nodes map-mpi-2-on-1-nodes map-mpi-2-on-2-nodes map-mpi-
 done
 got=$(check_records out/*.json | tr '\n' ' ') || fail "$got"
 [ "$got" = "map 1 map 2 map 2 map 4 map 2 " ] || fail "records (workload workers): $got"
-note "job $job completed: 5 records verified, placement as expected"
+# Each MPI record's own placement agrees with its file name and placement.txt.
+python3 - out <<'PY' || fail "placement in the records"
+import json, os, re, sys
+for line in open(os.path.join(sys.argv[1], "placement.txt")):
+    name, hosts = line.rstrip("\n").split(": ")
+    n, k = map(int, re.match(r"map-mpi-(\d+)-on-(\d+)-nodes\.json$", name).groups())
+    p = json.load(open(os.path.join(sys.argv[1], name)))["placement"]
+    seen = " ".join("%s*%d" % (h["host"], h["ranks"]) for h in sorted(p["hosts"], key=lambda h: h["host"]))
+    if (p["nodes"], p["ranks"], seen) != (k, n, hosts):
+        sys.exit("%s: record says %r, placement.txt %r" % (name, p, hosts))
+PY
+note "job $job completed: 5 records verified, placement as expected (files, placement.txt, records)"
