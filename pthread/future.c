@@ -26,10 +26,14 @@
  * Waiting. A thread that is not a worker of the future's pool sleeps on
  * f->cond. A worker of that pool never just sleeps (that could deadlock a
  * pool whose tasks wait on sub-tasks): it claims the task if still PENDING
- * and runs it inline, else runs other queued tasks of the pool until the
- * future is final, sleeping on the pool's helper condition only while the
- * queue is empty (par__pool_help_until). The future's `helpers` count tells
- * complete() to wake those helpers.
+ * and runs it inline, else runs other tasks of the pool until the future
+ * is final — its own deque first, then stolen ones, first from the worker
+ * running the awaited task (`thief`: leapfrogging) — sleeping on the pool's
+ * helper condition only while no task is ready anywhere
+ * (par__pool_help_until). The future's `helpers` count tells complete() to
+ * wake those helpers.
+ *
+ * Memory: free futures are recycled through a per-thread cache (below).
  *
  * wait()/as_completed() use a waiter: one node per awaited future, linked
  * into that future's `waiters` list; complete() appends the index to the
@@ -102,19 +106,78 @@ static int listen_locked(par_future *f)
 
 /* ---- creation and references ------------------------------------------- */
 
+/* Free futures are kept per thread (at most CACHE_MAX), so that a future
+ * per task costs no malloc/free and no mutex initialisation in the steady
+ * state. Per thread rather than per pool: a future outlives its pool
+ * (par_pool_destroy leaves handles valid), so a pool-owned list would be
+ * freed under them; a thread's list needs no atomics either. A cached
+ * future keeps its mutex initialised; its condition is destroyed. The
+ * list is freed when the thread exits (a pthread key's destructor). */
+#define CACHE_MAX 256
+
+static _Thread_local par_future *tl_free;
+static _Thread_local int tl_nfree;
+static _Thread_local int tl_cache_registered;
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static int cache_key_ok;
+
+static void cache_drain(void *unused)
+{
+    (void)unused;
+    while (tl_free) {
+        par_future *f = tl_free;
+        tl_free = f->next_free;
+        par__mutex_destroy(&f->lock);
+        free(f);
+    }
+    tl_nfree = 0;
+}
+
+static void cache_key_make(void)
+{
+    cache_key_ok = pthread_key_create(&cache_key, cache_drain) == 0;
+}
+
+/* Keeps f (its last reference is gone) for reuse; 0 when the cache is full
+ * or cannot be registered (then the caller frees it). */
+static int cache_put(par_future *f)
+{
+    if (tl_nfree >= CACHE_MAX)
+        return 0;
+    if (!tl_cache_registered) {
+        pthread_once(&cache_once, cache_key_make);
+        /* The key's value only has to be non-NULL for the destructor to run. */
+        if (!cache_key_ok || pthread_setspecific(cache_key, &tl_free) != 0)
+            return 0;
+        tl_cache_registered = 1;
+    }
+    f->next_free = tl_free;
+    tl_free = f;
+    tl_nfree++;
+    return 1;
+}
+
 par_future *par__future_new(par_pool *p, par_task_fn fn, void *arg, int state, int refs)
 {
-    par_future *f = malloc(sizeof *f);
-    if (!f)
-        return NULL;
-    if (par__mutex_init(&f->lock) != 0) {
-        free(f);
-        return NULL;
+    par_future *f = tl_free;
+    if (f) {
+        tl_free = f->next_free;
+        tl_nfree--;
+    } else {
+        f = malloc(sizeof *f);
+        if (!f)
+            return NULL;
+        if (par__mutex_init(&f->lock) != 0) {
+            free(f);
+            return NULL;
+        }
     }
     f->cond_ready = 0;   /* the condition is made when a thread first sleeps */
     atomic_init(&f->state, state);
     atomic_init(&f->refs, refs);
     atomic_init(&f->helpers, 0);
+    atomic_init(&f->thief, 0);
     f->pool = p;
     f->fn = fn;
     f->arg = arg;
@@ -124,6 +187,7 @@ par_future *par__future_new(par_pool *p, par_task_fn fn, void *arg, int state, i
     f->callbacks = NULL;
     f->cb_tail = &f->callbacks;
     f->waiters = NULL;
+    f->next_free = NULL;
     return f;
 }
 
@@ -143,6 +207,8 @@ void par_future_release(par_future *f)
      * so no callback or waiter is left. */
     if (f->cond_ready)
         par__cond_destroy(&f->cond);
+    if (cache_put(f))
+        return;
     par__mutex_destroy(&f->lock);
     free(f);
 }
@@ -230,8 +296,10 @@ void par__future_run_inline(par_future *f)
 void par__future_finish_cancelled(par_future *f)
 {
     par_pool *p = f->pool;
+    struct par__cancel_frame fr;
+    par__pool_cancel_begin(p, &fr);
     complete(f, PAR_FUTURE_CANCELLED, NULL, PAR_ECANCELLED);
-    par__pool_task_finished(p);
+    par__pool_cancel_end(p, &fr);
 }
 
 /* ---- queries ----------------------------------------------------------- */
@@ -278,7 +346,7 @@ static int wait_final(par_future *f, double timeout_s)
             return 0;
         }
         atomic_fetch_add(&f->helpers, 1);
-        int rc = par__pool_help_until(self, future_final_pred, f, &d);
+        int rc = par__pool_help_until(self, future_final_pred, f, &d, &f->thief);
         atomic_fetch_sub(&f->helpers, 1);
         return rc == 0 ? 0 : PAR_ETIMEDOUT;
     }
@@ -468,7 +536,7 @@ static int waiter_wait(struct par__waiter *w, int (*pred)(void *),
             if (f->pool == w->help_pool && par__future_claim(f, PAR_FUTURE_RUNNING))
                 par__future_run_inline(f);
         }
-        return par__pool_help_until(w->help_pool, pred, w, d);
+        return par__pool_help_until(w->help_pool, pred, w, d, NULL);
     }
     int rc = 0;
     par__lock(&w->lock);

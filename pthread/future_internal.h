@@ -8,6 +8,7 @@
 
 #include "future.h"
 #include "pool.h"
+#include "pool_internal.h"
 #include "sync_internal.h"
 
 struct par__callback;
@@ -29,6 +30,9 @@ struct par_future {
     _Atomic int state;
     _Atomic int refs;      /* handles + the pool's own reference */
     _Atomic int helpers;   /* workers of `pool` helping while they wait on it */
+    _Atomic int thief;     /* 1 + index of the worker running it (taken from
+                              a deque or the queue), 0 before: where a waiting
+                              worker steals first (leapfrogging) */
 
     /* Set at creation, then read-only. */
     par_pool *pool;
@@ -48,6 +52,7 @@ struct par_future {
     struct par__callback *callbacks;   /* to run when finished, in order */
     struct par__callback **cb_tail;
     struct par__waiter_node *waiters;  /* wait()/as_completed() to notify */
+    par_future *next_free;  /* in a thread's cache of free futures (future.c) */
 };
 
 /* ---- future.c, for pool.c ------------------------------------------------ */
@@ -84,16 +89,5 @@ static inline int par__future_claim(par_future *f, int to)
 
 /* One accepted task has finished or been cancelled and its callbacks ran. */
 void par__pool_task_finished(par_pool *p);
-
-/* Runs queued tasks of p (the caller is one of p's workers) until pred(ctx)
- * is true, sleeping on p's helper condition when the queue is empty. Every
- * event that can make pred true must call par__pool_wake_helpers(p) after it
- * is visible. pred must only read atomics (it runs under p's lock).
- * Returns 0 when pred became true, ETIMEDOUT at the deadline. */
-int par__pool_help_until(par_pool *p, int (*pred)(void *ctx), void *ctx,
-                         const struct par__deadline *d);
-
-/* Wakes p's helping waiters so they re-check their predicates. */
-void par__pool_wake_helpers(par_pool *p);
 
 #endif

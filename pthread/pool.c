@@ -1,23 +1,38 @@
-/* The thread pool: workers, the bounded work queue, submit, join, shutdown.
+/* The thread pool: workers, their work-stealing deques, the bounded shared
+ * queue, submit, join, shutdown.
  *
  * DESIGN
- * Workers: `nthreads` threads started by par_pool_create_ex, each running
- * worker_main(): take the oldest queued task, run it if its future is still
- * PENDING (compare-and-swap to RUNNING; a cancelled or already claimed
- * future is a "tombstone" and is just dropped), repeat; sleep on
- * `work_cond` while nothing is queued; leave once the pool is shut down,
- * nothing is queued and every accepted task has retired.
+ * Workers: `nthreads` threads started by par_pool_create_ex, each with a
+ * record (struct par__worker) holding its Chase–Lev deque (deque.h). A
+ * worker runs worker_main(): find a task (below), run it, repeat; sleep on
+ * `work_cond` when there is none anywhere; leave once the pool is shut
+ * down, nothing is queued and every accepted task has retired.
  *
- * Queue: the hot path takes no lock. Tasks go through `ring`, a lock-free
- * FIFO ring (mpmc.h) of min(capacity, RING_MAX) slots. A capacity above
- * RING_MAX (PAR_UNBOUNDED included) spills the excess into `spill`, a
- * growable FIFO under `lock`; while anything is spilled, new tasks go to the
- * spill too and workers take from the ring first, so the order stays FIFO.
- * A queued future carries one reference owned by the queue, passed to the
- * worker that takes it; a fire-and-forget task has no future and costs no
- * allocation. Tasks start in submission order, except that a worker waiting
- * on a future may run that task early (future.c) and a worker that submits
- * to its own full queue runs the new task inline ("caller runs").
+ * Where tasks wait. Two kinds of queue:
+ *   - the shared queue, for tasks submitted from outside the pool: a
+ *     lock-free FIFO ring (mpmc.h) of min(capacity, RING_MAX) slots; a
+ *     capacity above RING_MAX (PAR_UNBOUNDED included) spills the excess
+ *     into `spill`, a growable FIFO under `lock`; while anything is
+ *     spilled, new tasks go to the spill too and workers take from the ring
+ *     first, so the order stays FIFO. It is bounded: backpressure (submit
+ *     blocks, try_submit refuses) applies to outside submitters only.
+ *   - one deque per worker, for tasks a worker of this pool submits or
+ *     spawns (taskgroup.h): the worker pushes and pops at the bottom (LIFO,
+ *     no lock and no read-modify-write unless it races for the last item),
+ *     others steal at the top (FIFO, one compare-and-swap). A deque grows
+ *     when full and never refuses or blocks, so a task never waits for room
+ *     in its own pool (that could deadlock it). Deque items are pointers:
+ *     a par_future (a submitted task; fire-and-forget ones get a future
+ *     with no handle) or, tagged with the low bit, a task group child
+ *     record living in its spawner's frame.
+ * Finding work (worker_main and helping waiters alike): pop our own deque;
+ * else steal, first from a hinted victim (the worker running the task we
+ * wait for: leapfrogging), then from each other worker starting at a random
+ * one; else take from the shared queue. A queued future carries one
+ * reference owned by the queue, passed to the worker that takes it; its
+ * state decides who runs it (compare-and-swap PENDING -> RUNNING: a
+ * cancelled future, or one a waiting worker claimed to run inline, is a
+ * "tombstone" and is just dropped).
  *
  * Counting: `accepted` (bumped by submitters) and `retired` (bumped when a
  * task has finished or been cancelled, its callbacks included) only grow,
@@ -26,52 +41,73 @@
  * accepted task had retired. A submitter counts its task as accepted
  * *before* it looks at `shutdown` and pushes, and retires it again if it
  * cannot push: so a worker that sees shutdown and a quiet pool knows that no
- * push is in flight, and may leave.
+ * push is in flight, and may leave. Task group children are not counted:
+ * their spawner is a running (counted) task that syncs them before it
+ * returns, so the pool cannot look quiet while one exists.
+ * Cancelled from outside: a task cancelled by a thread that is not one of
+ * our workers retires only after its callbacks, which run in that thread;
+ * `outside_cancels` counts those in progress, and that thread's own ones
+ * are on a thread-local list. Join and shutdown(wait) called from such a
+ * callback do not wait for the callback's own task (it would wait for
+ * itself), and workers may leave a shut-down pool whose only unretired
+ * tasks are such cancels (no worker will ever be needed for them).
  *
  * Sleeping, never spinning. Every sleeper (idle worker on `work_cond`,
  * blocked submitter on `room_cond`, helping worker on `help_cond`, join and
  * shutdown on `idle_cond`) takes `lock`, announces itself in an atomic
- * counter, issues a seq_cst fence and looks once more at what it waits for;
- * every waker first makes its change visible, issues a seq_cst fence, then
- * reads the counter and, only when it is not 0, takes `lock` to signal.
- * With the two fences one of the two must see the other (store-buffering
- * cannot fool both), so no wake-up is lost, and a waker with nobody asleep
- * never touches the lock. An idle worker is signalled only when the
- * sleepers outnumber the signals already on their way (`wakes_pending`,
- * decremented by every wake-up, so it may undercount but never overcount:
- * an overcount would leave work queued with every worker asleep). A full
- * queue wakes its blocked submitters with one broadcast when it has drained
- * to half (hysteresis), not on every take; `room_unwoken` counts those who
- * went to sleep since the last broadcast, and a submitter woken for room
- * that others took announces itself again before it sleeps again.
+ * counter, issues a seq_cst fence and looks once more at what it waits for
+ * (for a worker: the shared queue and every deque); every waker first makes
+ * its change visible (a push: the deque's bottom or the ring's slot), issues
+ * a seq_cst fence, then reads the counter and, only when it is not 0, takes
+ * `lock` to signal. With the two fences one of the two must see the other
+ * (store-buffering cannot fool both), so no wake-up is lost, and a waker
+ * with nobody asleep never touches the lock. So a worker that found nothing
+ * to steal sleeps, and any later push anywhere wakes it. An idle worker is
+ * signalled only when the sleepers outnumber the signals already on their
+ * way (`wakes_pending`, decremented by every wake-up, so it may undercount
+ * but never overcount: an overcount would leave work queued with every
+ * worker asleep). Blocked submitters: every take from the shared queue
+ * that finds one asleep (`room_waiting`) signals one, so one freed slot
+ * releases one blocked submit (like par_queue's get/put); a submitter that
+ * leaves its wait without using a slot it was woken for (deadline,
+ * shutdown) passes the signal on.
  *
  * Destroy waits for a quiet pool and every worker's exit, then joins them,
- * so no thread touches a freed pool.
+ * so no thread touches a freed pool. Deques live until destroy (thieves
+ * may read a retired deque array until then).
  *
  * Lock order: future lock, then waiter lock, then pool `lock` (a leaf: code
  * holding it calls no user code and takes no other lock). `lock` protects
  * `spill`, the condition variables' predicates and the fields marked
  * "(lock)"; the sleeper counters are atomics so that wakers may read them
- * without it, but they only change under it. Tasks and callbacks run with no
- * lock held. State is per pool; the only thread-local is each worker's
- * pointer to its own pool (par_pool_current). */
+ * without it, but they only change under it. The deques take no lock. Tasks
+ * and callbacks run with no lock held. State is per pool; the thread-locals
+ * are each worker's pointers to its pool and record (par_pool_current) and
+ * the list of outside cancels in progress. */
 #include "future_internal.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "deque.h"
 #include "error.h"
 #include "mpmc.h"
 #include "ring.h"
+#include "taskgroup.h"
 
 /* Slots of the lock-free ring at most (a cache line each: 256 KiB),
  * allocated when the pool is made. Larger capacities spill into a list that
  * grows on demand. */
 #define RING_MAX 4096
 
-/* One queued task. `f` is its future, or NULL for a fire-and-forget task
- * (par_pool_submit with fut == NULL): those cost no allocation at all. */
+/* Initial slots of each worker's deque (8 bytes each); it doubles when full. */
+#define DEQUE_INITIAL 1024
+
+/* One task of the shared queue. `f` is its future, or NULL for a
+ * fire-and-forget task (par_pool_submit with fut == NULL): those cost no
+ * allocation at all. */
 struct task {
     par_task_fn fn;
     void *arg;
@@ -80,6 +116,17 @@ struct task {
 
 PAR__MPMC_DEFINE(task_mpmc, struct task)
 PAR__RING_DEFINE(task_ring, struct task)
+
+/* A deque item with the low bit set is a task group child. */
+#define CHILD_TAG ((uintptr_t)1)
+
+struct par__worker {
+    struct par__deque dq;       /* own cache lines for top and bottom */
+    _Alignas(PAR__CACHE_LINE) par_pool *pool;
+    int index;
+    uint32_t rng;               /* victim choice; owner only */
+    _Atomic unsigned long steals;   /* written by the owner only (relaxed) */
+};
 
 struct par_pool {
     struct task_mpmc ring;    /* lock-free; push and pop ends on their own lines */
@@ -91,18 +138,17 @@ struct par_pool {
     /* Read-mostly from here on. Read-only after creation: */
     _Alignas(PAR__CACHE_LINE) struct par_pool_opts opts;
     pthread_t *threads;
-    size_t low_mark;          /* wake blocked submitters at or below this */
+    struct par__worker *workers;   /* opts.workers records, deques made */
 
     _Atomic int shutdown;     /* 1 once par_pool_shutdown was called */
     /* Sleeper counters: changed only under `lock`, read by wakers without. */
     _Atomic int sleepers;     /* workers asleep on work_cond */
     _Atomic int wakes_pending;   /* work_cond signals not yet consumed; <= sleepers */
-    _Atomic int room_unwoken; /* submitters asleep on room_cond since the last
-                                 broadcast there (may count too many, never
-                                 too few) */
+    _Atomic int room_waiting; /* submitters asleep on room_cond */
     _Atomic int help_waiting; /* helping workers asleep on help_cond */
     _Atomic int quiet_waiters;   /* join / shutdown asleep on idle_cond */
     _Atomic size_t spilled;   /* spill.count, for lock-free reads */
+    _Atomic size_t outside_cancels;   /* (lock) see DESIGN */
 
     pthread_mutex_t lock;
     pthread_cond_t work_cond; /* idle workers: a task is ready, or shutdown */
@@ -115,10 +161,22 @@ struct par_pool {
 };
 
 static _Thread_local par_pool *tl_pool;
+static _Thread_local struct par__worker *tl_worker;
+static _Thread_local struct par__cancel_frame *tl_cancels;
 
 par_pool *par_pool_current(void)
 {
     return tl_pool;
+}
+
+struct par__worker *par__worker_of(par_pool *p)
+{
+    return tl_pool == p ? tl_worker : NULL;
+}
+
+int par__worker_id(const struct par__worker *w)
+{
+    return w->index + 1;
 }
 
 static void full_fence(void)
@@ -133,11 +191,28 @@ static int load_int(_Atomic int *a)
 
 /* ---- counting ------------------------------------------------------------ */
 
-/* Every accepted task has retired. `retired` is read first (see DESIGN). */
-static int quiet(par_pool *p)
+/* At most `own` accepted tasks have not retired. `retired` is read first
+ * (see DESIGN). quiet_except(p, 0): the pool is quiet. */
+static int quiet_except(par_pool *p, size_t own)
 {
     size_t r = atomic_load(&p->retired);
-    return atomic_load(&p->accepted) == r;
+    return atomic_load(&p->accepted) - r <= own;
+}
+
+/* The calling thread's outside cancels of p now running their callbacks. */
+static size_t own_cancels(par_pool *p)
+{
+    size_t n = 0;
+    for (struct par__cancel_frame *c = tl_cancels; c; c = c->up)
+        n += c->p == p;
+    return n;
+}
+
+/* Workers may leave: shut down, and nothing left that needs a worker. */
+static int may_exit(par_pool *p)
+{
+    return atomic_load_explicit(&p->shutdown, memory_order_relaxed) &&
+           quiet_except(p, atomic_load(&p->outside_cancels));
 }
 
 /* After `retired` grew: wakes whoever waits for a quiet pool, if it is.
@@ -148,7 +223,7 @@ static void quiet_maybe_reached(par_pool *p, int locked)
     int joiners = load_int(&p->quiet_waiters) > 0;
     int exiting = atomic_load_explicit(&p->shutdown, memory_order_relaxed) &&
                   load_int(&p->sleepers) > 0;
-    if (!(joiners || exiting) || !quiet(p))
+    if (!(joiners || exiting) || !quiet_except(p, atomic_load(&p->outside_cancels)))
         return;
     if (!locked)
         par__lock(&p->lock);
@@ -169,25 +244,55 @@ static void retire(par_pool *p, size_t n)
     quiet_maybe_reached(p, 0);
 }
 
-void par__pool_task_finished(par_pool *p)
+/* Retires one task from a thread that is not one of p's workers, under the
+ * lock: our count may make the pool quiet, and a thread that sees that may
+ * destroy the pool; it can only see it under this lock (join, shutdown and
+ * exiting workers all look under it), so only after we are done with the
+ * pool. Workers need not: the pool is not freed before they have exited. */
+static void retire_from_outside(par_pool *p, int was_cancel)
 {
-    if (tl_pool == p) {
-        retire(p, 1);
-        return;
-    }
-    /* Not one of p's workers: a cancel from another thread. Counted under
-     * the lock, because our count may make the pool quiet, and a thread
-     * that sees that may destroy the pool: it can only see it under this
-     * lock (join, shutdown and exiting workers all look under it), so only
-     * after we are done with the pool. Workers need not: the pool is not
-     * freed before they have exited. */
     par__lock(&p->lock);
     atomic_fetch_add(&p->retired, 1);
+    if (was_cancel)
+        atomic_fetch_sub(&p->outside_cancels, 1);
     quiet_maybe_reached(p, 1);
     par__unlock(&p->lock);
 }
 
-/* ---- the queue ----------------------------------------------------------- */
+void par__pool_task_finished(par_pool *p)
+{
+    if (tl_pool == p)
+        retire(p, 1);
+    else
+        retire_from_outside(p, 0);
+}
+
+void par__pool_cancel_begin(par_pool *p, struct par__cancel_frame *fr)
+{
+    fr->outside = tl_pool != p;
+    if (!fr->outside)
+        return;
+    fr->p = p;
+    fr->up = tl_cancels;
+    tl_cancels = fr;
+    par__lock(&p->lock);
+    atomic_fetch_add(&p->outside_cancels, 1);
+    if (p->shutdown && p->sleepers > 0)
+        par__broadcast(&p->work_cond);   /* this may be all that kept them */
+    par__unlock(&p->lock);
+}
+
+void par__pool_cancel_end(par_pool *p, struct par__cancel_frame *fr)
+{
+    if (!fr->outside) {
+        retire(p, 1);
+        return;
+    }
+    tl_cancels = fr->up;   /* callbacks nest: fr is the newest */
+    retire_from_outside(p, 1);
+}
+
+/* ---- the shared queue ---------------------------------------------------- */
 
 /* The capacity is larger than the ring: tasks beyond it spill. */
 static int spills(const par_pool *p)
@@ -236,25 +341,20 @@ static int take_spilled_locked(par_pool *p, struct task *t)
     return 1;
 }
 
-/* Wakes blocked submitters once the queue has drained to its low mark:
- * one broadcast for all who went to sleep since the last one. */
+/* A task left the shared queue: one slot is free, so one blocked submitter
+ * (if any sleeps) is woken to use it (DESIGN). */
 static void room_made(par_pool *p)
 {
     full_fence();
-    if (load_int(&p->room_unwoken) == 0)
-        return;
-    size_t queued = task_mpmc_count(&p->ring) + atomic_load(&p->spilled);
-    if (queued > p->low_mark)
+    if (load_int(&p->room_waiting) == 0)
         return;
     par__lock(&p->lock);
-    if (p->room_unwoken > 0) {
-        p->room_unwoken = 0;
-        par__broadcast(&p->room_cond);
-    }
+    if (p->room_waiting > 0)
+        par__signal(&p->room_cond);
     par__unlock(&p->lock);
 }
 
-/* Takes the oldest queued task: 1, or 0 when nothing is ready. */
+/* Takes the oldest task of the shared queue: 1, or 0 when nothing is ready. */
 static int take(par_pool *p, struct task *t)
 {
     int got = task_mpmc_pop(&p->ring, t);
@@ -268,20 +368,30 @@ static int take(par_pool *p, struct task *t)
     return got;
 }
 
+/* Some deque holds a task (a snapshot; the caller orders it with a fence). */
+static int any_deque_ready(par_pool *p)
+{
+    for (int i = 0; i < p->opts.workers; i++)
+        if (par__deque_size(&p->workers[i].dq) > 0)
+            return 1;
+    return 0;
+}
+
 /* A task could be taken now (caller holds the lock, so `spill` is stable). */
 static int ready_locked(par_pool *p)
 {
-    return task_mpmc_ready(&p->ring) || p->spill.count > 0;
+    return task_mpmc_ready(&p->ring) || p->spill.count > 0 || any_deque_ready(p);
 }
 
-/* Room for one more task (caller holds the lock). */
+/* Room for one more task in the shared queue (caller holds the lock). */
 static int has_room_locked(par_pool *p)
 {
     return (p->spill.count == 0 && !task_mpmc_full(&p->ring)) || spill_has_room_locked(p);
 }
 
-/* After a push: wakes a sleeping worker unless enough are being woken
- * already, else the helpers (workers waiting inside a task) if any sleep. */
+/* After a push (shared queue or a deque): wakes a sleeping worker unless
+ * enough are being woken already, else the helpers (workers waiting inside
+ * a task) if any sleep. */
 static void work_added(par_pool *p)
 {
     full_fence();
@@ -308,27 +418,125 @@ static void work_added(par_pool *p)
     }
 }
 
-/* Runs a taken task — unless its future was cancelled or claimed by a
- * waiter (a "tombstone") — and drops the queue's reference. Returns how
- * many tasks it finished (0 or 1), for retire(). */
-static int run_or_drop(struct task t)
+/* ---- running what was found ---------------------------------------------- */
+
+/* Runs a future's task unless it is a tombstone, drops the queue's
+ * reference; returns how many tasks it finished (0 or 1), for retire(). */
+static int run_future(par_future *f, struct par__worker *self)
+{
+    int ran = par__future_claim(f, PAR_FUTURE_RUNNING);
+    if (ran) {
+        atomic_store_explicit(&f->thief, self->index + 1, memory_order_relaxed);
+        par__future_run(f);
+    }
+    par_future_release(f);
+    return ran;
+}
+
+/* Runs a task taken from the shared queue; returns how many to retire. */
+static int run_task(struct task t, struct par__worker *self)
 {
     if (!t.f) {
         void *ignored = NULL;
         t.fn(t.arg, &ignored);   /* fire and forget: result and code dropped */
         return 1;
     }
-    int ran = par__future_claim(t.f, PAR_FUTURE_RUNNING);
-    if (ran)
-        par__future_run(t.f);
-    par_future_release(t.f);
-    return ran;
+    return run_future(t.f, self);
 }
 
-/* ---- helping: a worker waiting on a future ------------------------------- */
+/* Runs a deque item (a future or a tagged group child). */
+static void run_item(par_pool *p, void *item, struct par__worker *self)
+{
+    uintptr_t u = (uintptr_t)item;
+    if (u & CHILD_TAG)
+        par__spawn_run((struct par_spawn *)(u & ~CHILD_TAG), self);
+    else
+        retire(p, (size_t)run_future(item, self));
+}
+
+/* A random victim index in [0, n), xorshift32 (Marsaglia 2003). */
+static int next_victim(struct par__worker *w, int n)
+{
+    uint32_t x = w->rng;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    w->rng = x;
+    return (int)(x % (uint32_t)n);
+}
+
+/* Steals one item from victim v, retrying while it loses races (the
+ * deque is not empty then). NULL when v's deque is empty. A first look
+ * without a fence skips empty deques cheaply (their lines stay shared in
+ * our cache); sleeping re-checks every deque after a fence (idle_wait). */
+static void *steal_from(par_pool *p, int v)
+{
+    struct par__deque *q = &p->workers[v].dq;
+    if (par__deque_size(q) == 0)
+        return NULL;
+    void *x;
+    int r;
+    while ((r = par__deque_steal(q, &x)) < 0)
+        ;
+    return r > 0 ? x : NULL;
+}
+
+/* Steals from `hint` (a worker index, or -1), then from every other worker
+ * starting at a random one. NULL when every deque looked empty. */
+static void *steal_any(par_pool *p, struct par__worker *w, int hint)
+{
+    int n = p->opts.workers;
+    void *x = NULL;
+    if (n < 2)
+        return NULL;
+    if (hint >= 0 && hint < n && hint != w->index)
+        x = steal_from(p, hint);
+    int start = next_victim(w, n);
+    for (int i = 0; !x && i < n; i++) {
+        int v = (start + i) % n;
+        if (v != w->index && v != hint)
+            x = steal_from(p, v);
+    }
+    if (x)
+        atomic_store_explicit(&w->steals, atomic_load_explicit(&w->steals, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+    return x;
+}
+
+/* Finds one task (own deque, steal, shared queue) and runs it: 1, or 0 when
+ * nothing was found. `hint`: the victim to steal from first, or -1. */
+static int run_one(par_pool *p, struct par__worker *w, int hint)
+{
+    void *x = par__deque_pop(&w->dq);
+    if (!x)
+        x = steal_any(p, w, hint);
+    if (x) {
+        run_item(p, x, w);
+        return 1;
+    }
+    struct task t;
+    if (take(p, &t)) {
+        retire(p, (size_t)run_task(t, w));
+        return 1;
+    }
+    return 0;
+}
+
+int par__worker_push_child(struct par__worker *w, struct par_spawn *c)
+{
+    if (par__deque_push(&w->dq, (void *)((uintptr_t)c | CHILD_TAG)) != 0)
+        return -1;
+    work_added(w->pool);
+    return 0;
+}
+
+/* ---- helping: a worker waiting on a future or a task group ---------------- */
 
 void par__pool_wake_helpers(par_pool *p)
 {
+    full_fence();
+    if (load_int(&p->help_waiting) == 0)
+        return;
     par__lock(&p->lock);
     if (p->help_waiting > 0)
         par__broadcast(&p->help_cond);
@@ -336,16 +544,15 @@ void par__pool_wake_helpers(par_pool *p)
 }
 
 int par__pool_help_until(par_pool *p, int (*pred)(void *ctx), void *ctx,
-                         const struct par__deadline *d)
+                         const struct par__deadline *d, _Atomic int *thief)
 {
+    struct par__worker *w = tl_worker;
     for (;;) {
         if (pred(ctx))
             return 0;
-        struct task t;
-        if (take(p, &t)) {
-            retire(p, (size_t)run_or_drop(t));
+        int hint = thief ? atomic_load_explicit(thief, memory_order_relaxed) - 1 : -1;
+        if (run_one(p, w, hint))
             continue;
-        }
         int rc = 0;
         par__lock(&p->lock);
         atomic_fetch_add(&p->help_waiting, 1);
@@ -361,8 +568,8 @@ int par__pool_help_until(par_pool *p, int (*pred)(void *ctx), void *ctx,
 
 /* ---- workers ------------------------------------------------------------- */
 
-/* Nothing was ready: sleeps until a task is, or the pool is shut down and
- * quiet. Returns 1 to look for work again, 0 to leave. */
+/* Nothing was ready: sleeps until a task is, or the pool may be left.
+ * Returns 1 to look for work again, 0 to leave. */
 static int idle_wait(par_pool *p)
 {
     int stay = 1;
@@ -372,7 +579,7 @@ static int idle_wait(par_pool *p)
     for (;;) {
         if (ready_locked(p))
             break;
-        if (p->shutdown && quiet(p)) {
+        if (may_exit(p)) {
             stay = 0;
             break;
         }
@@ -392,20 +599,20 @@ static int idle_wait(par_pool *p)
 
 static void *worker_main(void *arg)
 {
-    par_pool *p = arg;
+    struct par__worker *w = arg;
+    par_pool *p = w->pool;
     tl_pool = p;
+    tl_worker = w;
     if (p->opts.on_start)
         p->opts.on_start(p->opts.hook_ctx);
     for (;;) {
-        struct task t;
-        if (take(p, &t))
-            retire(p, (size_t)run_or_drop(t));
-        else if (!idle_wait(p))
+        if (!run_one(p, w, -1) && !idle_wait(p))
             break;
     }
     if (p->opts.on_stop)
         p->opts.on_stop(p->opts.hook_ctx);
     tl_pool = NULL;
+    tl_worker = NULL;
     par__lock(&p->lock);
     p->exited++;
     if (p->quiet_waiters > 0)
@@ -416,6 +623,13 @@ static void *worker_main(void *arg)
 
 /* ---- life cycle ---------------------------------------------------------- */
 
+static void free_workers(par_pool *p, int n)
+{
+    for (int i = 0; i < n; i++)
+        par__deque_destroy(&p->workers[i].dq);
+    free(p->workers);
+}
+
 static void free_pool(par_pool *p)
 {
     par__cond_destroy(&p->idle_cond);
@@ -425,6 +639,7 @@ static void free_pool(par_pool *p)
     par__mutex_destroy(&p->lock);
     task_ring_free(&p->spill);
     task_mpmc_free(&p->ring);
+    free_workers(p, p->opts.workers);
     free(p->threads);
     free(p);
 }
@@ -445,16 +660,40 @@ static int init_sync(par_pool *p)
     return 0;
 }
 
-/* Waits (caller holds p->lock) until the pool is quiet and, with for_exit,
- * every started worker has exited, or the deadline. 0 or ETIMEDOUT. */
-static int wait_quiet_locked(par_pool *p, int for_exit, const struct par__deadline *d)
+/* The worker records with their deques: 0, or -1 (nothing left allocated). */
+static int init_workers(par_pool *p)
+{
+    int n = p->opts.workers;
+    p->workers = aligned_alloc(PAR__CACHE_LINE, (size_t)n * sizeof *p->workers);
+    if (!p->workers)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        struct par__worker *w = &p->workers[i];
+        if (par__deque_init(&w->dq, DEQUE_INITIAL) != 0) {
+            free_workers(p, i);
+            p->workers = NULL;
+            return -1;
+        }
+        w->pool = p;
+        w->index = i;
+        w->rng = 2654435761u * (uint32_t)(i + 1);   /* any non-zero seed */
+        atomic_init(&w->steals, 0);
+    }
+    return 0;
+}
+
+/* Waits (caller holds p->lock) until at most `own` tasks are unretired
+ * (the caller's own outside cancels) and, with for_exit, every started
+ * worker has exited, or the deadline. 0 or ETIMEDOUT. */
+static int wait_quiet_locked(par_pool *p, int for_exit, size_t own,
+                             const struct par__deadline *d)
 {
     int rc = 0;
     atomic_fetch_add(&p->quiet_waiters, 1);
     full_fence();
-    while (!quiet(p) || (for_exit && p->exited < p->nthreads)) {
+    while (!quiet_except(p, own) || (for_exit && p->exited < p->nthreads)) {
         if (par__wait_until(&p->idle_cond, &p->lock, d) == ETIMEDOUT) {
-            if (!quiet(p) || (for_exit && p->exited < p->nthreads))
+            if (!quiet_except(p, own) || (for_exit && p->exited < p->nthreads))
                 rc = ETIMEDOUT;
             break;
         }
@@ -496,7 +735,11 @@ int par_pool_create_ex(par_pool **out, const struct par_pool_opts *opts)
         return PAR_ENOMEM;
     }
     task_ring_init(&p->spill, PAR_UNBOUNDED);
-    p->low_mark = cap == PAR_UNBOUNDED ? 0 : cap / 2;
+    if (init_workers(p) != 0) {
+        p->opts.workers = 0;   /* nothing to free there */
+        free_pool(p);
+        return PAR_ENOMEM;
+    }
 
     pthread_attr_t attr;
     if (pthread_attr_init(&attr) != 0) {
@@ -507,7 +750,7 @@ int par_pool_create_ex(par_pool **out, const struct par_pool_opts *opts)
     if (opts->stack_size > 0 && pthread_attr_setstacksize(&attr, opts->stack_size) != 0)
         rc = PAR_EINVAL;
     for (int i = 0; rc == 0 && i < opts->workers; i++) {
-        if (pthread_create(&p->threads[i], &attr, worker_main, p) != 0) {
+        if (pthread_create(&p->threads[i], &attr, worker_main, &p->workers[i]) != 0) {
             rc = PAR_ESYS;
         } else {
             par__lock(&p->lock);
@@ -548,9 +791,11 @@ int par_pool_shutdown(par_pool *p, int wait, int cancel_pending)
     par__unlock(&p->lock);
 
     if (cancel_pending) {
-        /* One at a time, so that callbacks (which may call into the pool)
-         * run with no lock held. Workers may take tasks concurrently: those
-         * were about to start and simply run. */
+        /* The shared queue only: tasks on the deques were submitted by
+         * running tasks, which may wait for them; they run. One at a time,
+         * so that callbacks (which may call into the pool) run with no lock
+         * held. Workers may take tasks concurrently: those were about to
+         * start and simply run. */
         struct task t;
         while (take(p, &t)) {
             if (!t.f) {
@@ -568,7 +813,7 @@ int par_pool_shutdown(par_pool *p, int wait, int cancel_pending)
         return PAR_EDEADLK;
     struct par__deadline forever = par__deadline_make(PAR_FOREVER);
     par__lock(&p->lock);
-    wait_quiet_locked(p, 1, &forever);
+    wait_quiet_locked(p, 1, own_cancels(p), &forever);
     par__unlock(&p->lock);
     return 0;
 }
@@ -587,41 +832,27 @@ void par_pool_destroy(par_pool *p)
 
 /* ---- submitting ---------------------------------------------------------- */
 
-/* Runs a task at once in the calling worker ("caller runs"); its future,
- * if any, is created RUNNING. Caller holds no lock; the task was counted as
- * accepted. */
-static void run_here(par_pool *p, struct task t, par_future **fut)
-{
-    if (!t.f) {
-        retire(p, (size_t)run_or_drop(t));
-        return;
-    }
-    atomic_store(&t.f->state, PAR_FUTURE_RUNNING);
-    par__future_run_inline(t.f);
-    par_future_release(t.f);   /* the reference the queue would have held */
-    *fut = t.f;
-}
-
-/* Sleeps until the queue may have room, the pool is shut down, or the
- * deadline. Returns 0, or PAR_ETIMEDOUT when still full at the deadline. */
+/* Sleeps until the shared queue may have room, the pool is shut down, or
+ * the deadline. Returns 0, or PAR_ETIMEDOUT when still full at the
+ * deadline. */
 static int wait_for_room(par_pool *p, const struct par__deadline *d)
 {
     int rc = 0;
     par__lock(&p->lock);
+    atomic_fetch_add(&p->room_waiting, 1);
+    full_fence();   /* announce, then look again (DESIGN) */
     while (!p->shutdown && !has_room_locked(p)) {
-        /* Announce, then look again (DESIGN). Again after every wake-up:
-         * the broadcast that woke us may have been for room that other
-         * submitters took first, and it reset the count. */
-        atomic_fetch_add(&p->room_unwoken, 1);
-        full_fence();
-        if (p->shutdown || has_room_locked(p))
-            break;
         if (par__wait_until(&p->room_cond, &p->lock, d) == ETIMEDOUT) {
             if (!p->shutdown && !has_room_locked(p))
                 rc = PAR_ETIMEDOUT;
             break;
         }
     }
+    atomic_fetch_sub(&p->room_waiting, 1);
+    /* Leaving without using room that a signal may have been meant for
+     * (shutdown, or a signal that raced with our deadline): pass it on. */
+    if ((p->shutdown || rc != 0) && p->room_waiting > 0)
+        par__signal(&p->room_cond);
     par__unlock(&p->lock);
     return rc;
 }
@@ -636,12 +867,38 @@ static void drop_unqueued(par_future *f)
     }
 }
 
+/* A submit from one of p's own workers: onto its deque, never blocks. */
+static int submit_nested(par_pool *p, struct par__worker *w, par_task_fn fn, void *arg,
+                         par_future **fut)
+{
+    par_future *f = par__future_new(p, fn, arg, PAR_FUTURE_PENDING, fut ? 2 : 1);
+    if (!f)
+        return PAR_ENOMEM;
+    atomic_fetch_add(&p->accepted, 1);   /* before the shutdown check: DESIGN */
+    int rc = 0;
+    if (atomic_load(&p->shutdown))
+        rc = PAR_ESHUTDOWN;
+    else if (par__deque_push(&w->dq, f) != 0)
+        rc = PAR_ENOMEM;
+    if (rc != 0) {
+        retire(p, 1);
+        drop_unqueued(f);
+        return rc;
+    }
+    work_added(p);
+    if (fut)
+        *fut = f;
+    return 0;
+}
+
 static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_future **fut)
 {
     if (fut)
         *fut = NULL;
     if (!p || !fn)
         return PAR_EINVAL;
+    if (tl_pool == p)
+        return submit_nested(p, tl_worker, fn, arg, fut);
     struct task t = { fn, arg, NULL };
     if (fut) {
         t.f = par__future_new(p, fn, arg, PAR_FUTURE_PENDING, 2);   /* caller + queue */
@@ -671,11 +928,6 @@ static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_
         if (timeout_s == 0) {
             rc = PAR_EAGAIN;
             break;
-        }
-        if (tl_pool == p) {
-            /* A worker must not block on its own queue: caller runs. */
-            run_here(p, t, fut);
-            return 0;
         }
         retire(p, 1);   /* not queued after all; accepted again on the retry */
         if (!have_deadline) {
@@ -716,14 +968,15 @@ int par_pool_join(par_pool *p, double timeout_s)
         return PAR_EINVAL;
     if (tl_pool == p)
         return PAR_EDEADLK;
+    size_t own = own_cancels(p);
     par__lock(&p->lock);
     int rc = 0;
-    if (!quiet(p)) {
+    if (!quiet_except(p, own)) {
         if (timeout_s == 0) {
             rc = PAR_EAGAIN;
         } else {
             struct par__deadline d = par__deadline_make(timeout_s);
-            rc = wait_quiet_locked(p, 0, &d) == 0 ? 0 : PAR_ETIMEDOUT;
+            rc = wait_quiet_locked(p, 0, own, &d) == 0 ? 0 : PAR_ETIMEDOUT;
         }
     }
     par__unlock(&p->lock);
@@ -746,7 +999,18 @@ size_t par_pool_pending(par_pool *p)
 {
     if (!p)
         return 0;
-    return task_mpmc_count(&p->ring) + atomic_load(&p->spilled);
+    size_t n = task_mpmc_count(&p->ring) + atomic_load(&p->spilled);
+    for (int i = 0; i < p->opts.workers; i++)
+        n += (size_t)par__deque_size(&p->workers[i].dq);
+    return n;
+}
+
+unsigned long par_pool_steals(par_pool *p)
+{
+    unsigned long n = 0;
+    for (int i = 0; p && i < p->opts.workers; i++)
+        n += atomic_load_explicit(&p->workers[i].steals, memory_order_relaxed);
+    return n;
 }
 
 int par_pool_is_shutdown(par_pool *p)

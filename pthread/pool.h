@@ -2,20 +2,27 @@
  * (submit, shutdown) and to the cheatsheet's "Thread Pool Template"
  * (add_task, wait_complete).
  *
- * A pool owns a fixed set of worker threads and one bounded FIFO work queue.
- * par_pool_submit() puts a task on the queue and hands back a future
- * (future.h); a worker takes it, runs it, and completes the future: the
- * result or error goes to the future's waiters and its done callbacks.
+ * A pool owns a fixed set of worker threads, one bounded FIFO work queue
+ * for tasks submitted from outside, and one work-stealing deque per worker
+ * (deque.h) for tasks its own workers submit. par_pool_submit() queues a
+ * task and hands back a future (future.h); a worker takes it, runs it, and
+ * completes the future: the result or error goes to the future's waiters
+ * and its done callbacks. An idle worker takes, in this order: the newest
+ * task of its own deque, the oldest task of another worker's deque
+ * (stealing), the oldest task of the shared queue. For trees of small
+ * tasks, task groups (taskgroup.h: spawn/sync, no allocation) are cheaper
+ * than a future per task.
  * Each pool owns all of its state: two pools in one process never interfere.
  * Idle workers and blocked callers sleep on condition variables; nothing
  * spins. See pool.c for the design and lock order.
  *
- * Backpressure: the queue holds at most `queue_capacity` tasks. submit blocks
- * while it is full, par_pool_try_submit fails with PAR_EAGAIN, and
- * par_pool_submit_timed waits at most a given time. A task that submits to
- * its own pool while the queue is full does not block (that could deadlock
- * the pool): it runs the new task inline, at once, and gets a future that is
- * already done ("caller runs").
+ * Backpressure: the shared queue holds at most `queue_capacity` tasks.
+ * submit blocks while it is full (and proceeds as soon as one slot frees),
+ * par_pool_try_submit fails with PAR_EAGAIN, and par_pool_submit_timed
+ * waits at most a given time. A task that submits to its own pool never
+ * blocks and is never refused for room (that could deadlock the pool): its
+ * task goes to the worker's own deque, which grows as needed; the capacity
+ * does not apply there.
  *
  * fork(): a child process must not use a pool created before the fork (its
  * workers do not exist there); it may only leak it.
@@ -97,22 +104,29 @@ int par_pool_submit_timed(par_pool *p, par_task_fn fn, void *arg, double timeout
 int par_pool_join(par_pool *p, double timeout_s);
 
 /* Stops the pool accepting work: from now on submit answers PAR_ESHUTDOWN.
- * cancel_pending != 0 cancels every task still queued (their futures become
- * CANCELLED and their callbacks run in this thread before it returns);
- * otherwise queued tasks still run. wait != 0 then waits until every
+ * cancel_pending != 0 cancels every task still in the shared queue (their
+ * futures become CANCELLED and their callbacks run in this thread before it
+ * returns); otherwise queued tasks still run. Tasks on the workers' deques
+ * (submitted by running tasks, which may be waiting for them) always run. wait != 0 then waits until every
  * accepted task has finished and the workers have exited; wait == 0 returns
  * at once (par_pool_destroy joins the workers later).
  * May be called more than once: later calls are not errors; they may add
  * cancel_pending and wait again. Returns 0; PAR_EINVAL (p NULL); PAR_EDEADLK
  * when wait != 0 and the caller is one of p's workers (the shutdown itself,
- * and any cancelling, has still happened). */
+ * and any cancelling, has still happened). Called (with wait) from a done
+ * callback that runs in the thread that cancelled a future of p, it does
+ * not wait for that future's own callbacks (they are the caller); the same
+ * holds for par_pool_join. */
 int par_pool_shutdown(par_pool *p, int wait, int cancel_pending);
 
 /* ---- information (never block; values may be stale when they return) ----- */
 
 int par_pool_workers(const par_pool *p);        /* number of worker threads */
 size_t par_pool_capacity(const par_pool *p);    /* queue capacity */
-size_t par_pool_pending(par_pool *p);           /* tasks queued, not yet started */
+size_t par_pool_pending(par_pool *p);           /* tasks queued (shared queue and
+                                                   deques), not yet started */
+unsigned long par_pool_steals(par_pool *p);     /* tasks taken from another worker's
+                                                   deque so far (0 for NULL) */
 int par_pool_is_shutdown(par_pool *p);          /* 1 after par_pool_shutdown */
 
 /* The pool whose worker is the calling thread, or NULL. */

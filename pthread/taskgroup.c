@@ -1,0 +1,108 @@
+/* Task groups: spawn / sync on the workers' deques (taskgroup.h).
+ *
+ * DESIGN
+ * A child is a record in the spawner's frame, pushed on the spawning
+ * worker's deque as a tagged pointer (pool.c). Whoever pops or steals it
+ * runs it through par__spawn_run: the function, its outcome into the
+ * record, then one count of "done". The spawner counts its own completions
+ * in a plain field (`done_here`: only its thread runs children it popped
+ * from its own deque, so no atomic is needed); a thief counts in
+ * `done_stolen` with one seq_cst add — the last touch of the record and the
+ * group, which may be gone the moment after — and then wakes helping
+ * waiters through the pool (always valid: a worker's pool outlives it). The
+ * group is synced when done_here + done_stolen == spawned; the seq_cst add
+ * and the waiter's seq_cst announcement in par__pool_help_until make sure
+ * a sleeping spawner is woken. A thief notes itself in `thief` before it
+ * runs the child, so the syncing spawner steals back from it first
+ * (leapfrogging): that thief's deque holds the pieces of our own child.
+ *
+ * No lock; the pool's lock only when somebody sleeps. */
+#include "taskgroup.h"
+
+#include "error.h"
+#include "pool_internal.h"
+
+void par_task_group_init(par_task_group *g, par_pool *p)
+{
+    g->pool = p;
+    g->owner = p ? par__worker_of(p) : NULL;
+    g->spawned = 0;
+    g->done_here = 0;
+    atomic_init(&g->done_stolen, 0);
+    atomic_init(&g->thief, 0);
+    atomic_init(&g->code, 0);
+}
+
+static void note_code(par_task_group *g, int code)
+{
+    int none = 0;
+    if (code != 0)
+        atomic_compare_exchange_strong(&g->code, &none, code);
+}
+
+/* Runs c here and now. */
+static void run_here(struct par_spawn *c)
+{
+    void *r = NULL;
+    c->code = c->fn(c->arg, &r);
+    c->result = r;
+    note_code(c->group, c->code);
+}
+
+void par__spawn_run(struct par_spawn *c, struct par__worker *self)
+{
+    par_task_group *g = c->group;
+    if (g->owner == self) {
+        run_here(c);
+        g->done_here++;
+        return;
+    }
+    par_pool *p = g->pool;
+    atomic_store_explicit(&g->thief, par__worker_id(self), memory_order_relaxed);
+    run_here(c);
+    atomic_fetch_add(&g->done_stolen, 1);   /* g and c may be gone after this */
+    par__pool_wake_helpers(p);
+}
+
+int par_task_group_spawn(par_task_group *g, struct par_spawn *child, par_task_fn fn, void *arg)
+{
+    if (!g || !child || !fn)
+        return PAR_EINVAL;
+    child->fn = fn;
+    child->arg = arg;
+    child->result = NULL;
+    child->code = 0;
+    child->group = g;
+    int rc = 0;
+    if (g->owner) {
+        g->spawned++;
+        if (par__worker_push_child(g->owner, child) == 0)
+            return 0;
+        g->spawned--;
+        rc = PAR_ENOMEM;
+    }
+    run_here(child);
+    return rc;
+}
+
+static int synced(void *ctx)
+{
+    par_task_group *g = ctx;
+    return g->done_here + atomic_load(&g->done_stolen) == g->spawned;
+}
+
+int par_task_group_sync(par_task_group *g)
+{
+    if (!g)
+        return PAR_EINVAL;
+    if (g->spawned > 0 && !synced(g)) {
+        struct par__deadline forever = par__deadline_make(PAR_FOREVER);
+        par__pool_help_until(g->pool, synced, g, &forever, &g->thief);
+    }
+    int code = atomic_load(&g->code);
+    g->spawned = 0;
+    g->done_here = 0;
+    atomic_store_explicit(&g->done_stolen, 0, memory_order_relaxed);
+    atomic_store_explicit(&g->code, 0, memory_order_relaxed);
+    return code;
+}
