@@ -14,13 +14,19 @@
  * chunk size). Chunks write disjoint ranges of `out`; each future publishes
  * its chunk's writes to the driver thread.
  *
- * tree: fib(n) with one future per call above the cutoff: a task for n
- * submits n-1 and n-2 and waits for both; waiting workers run queued work
- * (future.c), so nesting cannot deadlock. Calls with n <= cutoff are one
- * serial par_fib(n). Arguments are pointers into a per-call table of nodes,
- * one per n, and results travel in the future's value. Under the GIL a task
- * holds it only while it computes, never while it submits or waits (CPython
- * releases it around blocking waits too).
+ * tree: fib(n) as a task tree on the pool's work-stealing deques, with a
+ * task group (taskgroup.h) per call above the cutoff: the task for n spawns
+ * n-1 (to its worker's deque, where an idle worker may steal it), computes
+ * n-2 itself as a plain call, then syncs; a syncing worker runs other work
+ * meanwhile, so nesting cannot deadlock. Calls with n <= cutoff are one
+ * serial par_fib(n). The root is one submitted task (the driver thread is
+ * not a worker). Arguments are pointers into a per-call table of nodes, one
+ * per n; results travel in the child records and return values. No
+ * allocation and no shared counter per task: the detail line's task count
+ * is the size of the recursion (computed), and `steals` is the pool's
+ * count of tasks that moved between workers. Under the GIL a task holds it
+ * only while it computes, never while it spawns or syncs (CPython releases
+ * it around blocking waits too).
  *
  * No lock of its own: all sharing goes through the pool and the futures. */
 #include <stdatomic.h>
@@ -35,6 +41,7 @@
 #include "gil.h"
 #include "grain_threads.h"
 #include "pool.h"
+#include "taskgroup.h"
 
 #define QUEUE_CAPACITY 1024
 #define WINDOW 2048
@@ -44,7 +51,6 @@ _Static_assert(sizeof(intptr_t) >= sizeof(int64_t), "tree results travel in a vo
 struct threads_state {
     par_pool *pool;
     par_gil *gil;                 /* NULL for "pthread" */
-    _Atomic unsigned long tasks;  /* tree tasks of the last call */
 };
 
 /* ---- open / close ------------------------------------------------------ */
@@ -241,7 +247,6 @@ static int fib_task(void *arg, void **result)
 {
     struct fib_node *node = arg;
     struct threads_state *st = node->st;
-    atomic_fetch_add_explicit(&st->tasks, 1, memory_order_relaxed);
     int64_t r;
     if (node->n <= node->cutoff) {
         if (st->gil)
@@ -252,23 +257,29 @@ static int fib_task(void *arg, void **result)
         *result = (void *)(intptr_t)r;
         return 0;
     }
-    par_future *a = NULL, *b = NULL;
-    int rc = par_pool_submit(st->pool, fib_task, &node->table[node->n - 1], &a);
-    if (rc == 0)
-        rc = par_pool_submit(st->pool, fib_task, &node->table[node->n - 2], &b);
-    void *va = NULL, *vb = NULL;
-    /* Always wait for what was submitted: the nodes live in the caller's frame. */
-    int ra = a ? par_future_result(a, PAR_FOREVER, &va) : 0;
-    int rb = b ? par_future_result(b, PAR_FOREVER, &vb) : 0;
-    par_future_release(a);
-    par_future_release(b);
-    if (rc == 0)
-        rc = ra != 0 ? ra : rb;
-    if (rc != 0)
-        return rc;
-    r = (int64_t)(intptr_t)va + (int64_t)(intptr_t)vb;
+    par_task_group g;
+    struct par_spawn a;
+    par_task_group_init(&g, st->pool);
+    /* A spawn never fails to run its child (ENOMEM: it ran here). */
+    (void)par_task_group_spawn(&g, &a, fib_task, &node->table[node->n - 1]);
+    void *vb = NULL;
+    int rb = fib_task(&node->table[node->n - 2], &vb);
+    int ra = par_task_group_sync(&g);   /* always: `a` lives in this frame */
+    if (ra != 0 || rb != 0)
+        return ra != 0 ? ra : rb;
+    r = (int64_t)(intptr_t)a.result + (int64_t)(intptr_t)vb;
     *result = (void *)(intptr_t)r;
     return 0;
+}
+
+/* Calls of fib_task for fib(n) with this cutoff: 1 for a leaf, else
+ * 1 + calls(n-1) + calls(n-2). */
+static unsigned long tree_calls(int n, int cutoff)
+{
+    unsigned long c[PAR_FIB_MAX_N + 1];
+    for (int m = 0; m <= n; m++)
+        c[m] = m <= cutoff || m < 2 ? 1 : 1 + c[m - 1] + c[m - 2];
+    return c[n];
 }
 
 static int threads_tree(struct par_run *run, int n, int cutoff, int64_t *result)
@@ -284,7 +295,7 @@ static int threads_tree(struct par_run *run, int n, int cutoff, int64_t *result)
     struct fib_node table[PAR_FIB_MAX_N + 1];
     for (int m = 0; m <= n; m++)
         table[m] = (struct fib_node){ st, m, cutoff, table };
-    atomic_store(&st->tasks, 0);
+    unsigned long steals0 = par_pool_steals(st->pool);
     par_future *f = NULL;
     int rc = par_pool_submit(st->pool, fib_task, &table[n], &f);
     void *v = NULL;
@@ -296,8 +307,8 @@ static int threads_tree(struct par_run *run, int n, int cutoff, int64_t *result)
         return rc;
     }
     *result = (int64_t)(intptr_t)v;
-    snprintf(run->detail, sizeof run->detail, "cutoff=%d,futures=%lu%s", cutoff,
-             atomic_load(&st->tasks), st->gil ? ",gil" : "");
+    snprintf(run->detail, sizeof run->detail, "cutoff=%d,tasks=%lu,steals=%lu%s", cutoff,
+             tree_calls(n, cutoff), par_pool_steals(st->pool) - steals0, st->gil ? ",gil" : "");
     return 0;
 }
 

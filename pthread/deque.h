@@ -141,6 +141,7 @@ static inline struct par__deque_array *par__deque_grow(struct par__deque *q,
  * full and could not grow (out of memory; x was not added). */
 static inline int par__deque_push(struct par__deque *q, void *x)
 {
+    PAR__DEQUE_STEP();
     int64_t b = atomic_load_explicit(&q->bottom, memory_order_relaxed);
     int64_t t = atomic_load_explicit(&q->top, memory_order_acquire);
     PAR__DEQUE_STEP();
@@ -161,6 +162,7 @@ static inline int par__deque_push(struct par__deque *q, void *x)
  * (or when a thief took the last item first). */
 static inline void *par__deque_pop(struct par__deque *q)
 {
+    PAR__DEQUE_STEP();
     int64_t b = atomic_load_explicit(&q->bottom, memory_order_relaxed) - 1;
     struct par__deque_array *a = atomic_load_explicit(&q->array, memory_order_relaxed);
     atomic_store_explicit(&q->bottom, b, memory_order_relaxed);
@@ -193,6 +195,7 @@ static inline void *par__deque_pop(struct par__deque *q)
  * like). */
 static inline int par__deque_steal(struct par__deque *q, void **out)
 {
+    PAR__DEQUE_STEP();
     int64_t t = atomic_load_explicit(&q->top, memory_order_acquire);
     atomic_thread_fence(memory_order_seq_cst);
     PAR__DEQUE_STEP();

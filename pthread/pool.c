@@ -522,6 +522,15 @@ static int run_one(par_pool *p, struct par__worker *w, int hint)
     return 0;
 }
 
+int par__worker_run_own(struct par__worker *w)
+{
+    void *x = par__deque_pop(&w->dq);
+    if (!x)
+        return 0;
+    run_item(w->pool, x, w);
+    return 1;
+}
+
 int par__worker_push_child(struct par__worker *w, struct par_spawn *c)
 {
     if (par__deque_push(&w->dq, (void *)((uintptr_t)c | CHILD_TAG)) != 0)

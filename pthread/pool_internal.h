@@ -22,6 +22,10 @@ int par__worker_id(const struct par__worker *w);
  * pushed). */
 int par__worker_push_child(struct par__worker *w, struct par_spawn *c);
 
+/* Pops and runs the newest task of w's own deque (w is the calling
+ * thread's): 1, or 0 when it was empty. */
+int par__worker_run_own(struct par__worker *w);
+
 /* Runs a group child (taskgroup.c): fn, outcome into the record, then
  * counts it done. `self` is the running worker. */
 void par__spawn_run(struct par_spawn *c, struct par__worker *self);

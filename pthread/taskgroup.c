@@ -95,6 +95,10 @@ int par_task_group_sync(par_task_group *g)
 {
     if (!g)
         return PAR_EINVAL;
+    /* Children nobody stole are at the bottom of our deque, newest first:
+     * run them like calls before anything else. */
+    while (g->spawned > 0 && !synced(g) && par__worker_run_own(g->owner))
+        ;
     if (g->spawned > 0 && !synced(g)) {
         struct par__deadline forever = par__deadline_make(PAR_FOREVER);
         par__pool_help_until(g->pool, synced, g, &forever, &g->thief);
