@@ -8,6 +8,12 @@
  *                         released (the younger half keeps the workers
  *                         busy meanwhile);
  *   par_pool, join        fire-and-forget submits, then par_pool_join();
+ *   par_pool, nested      the same window of futures, submitted by a task
+ *     futures             running on the pool (they go to its worker's
+ *                         deque; the other worker steals);
+ *   par_pool, task group  a task running on the pool spawns the tasks into
+ *     spawn/sync          task groups (taskgroup.h) of WINDOW children each
+ *                         and syncs each group: no allocation per task;
  *   GLib GThreadPool      g_thread_pool_push, then a GCond signalled by the
  *                         last task (GLib has no join);
  *   OpenMP tasks          `omp task` in a `single` region of 2 threads, then
@@ -23,7 +29,8 @@
  * earlier still exist then (idle too), so each line also contains the
  * lines above it; par_pool is measured first, alone.
  *
- *   bench_task_overhead [--tasks N] [--reps R] [--idle-seconds S] [--only futures|join|glib|omp]
+ *   bench_task_overhead [--tasks N] [--reps R] [--idle-seconds S]
+ *                       [--only futures|join|nested|group|glib|omp]
  */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -35,6 +42,7 @@
 #include "clock.h"
 #include "error.h"
 #include "pool.h"
+#include "taskgroup.h"
 
 #ifdef PAR_BENCH_GLIB
 #include <glib.h>
@@ -141,6 +149,70 @@ static double ours_join(par_pool *p, long n)
         die("join", rc);
     double t = par_now_s() - t0;
     check_count("par_pool (join)", n);
+    return t;
+}
+
+/* ---- nested: the same, from a task running on the pool --------------------- */
+
+struct nested_job {
+    long n;
+    int group;   /* 1: task groups, 0: futures */
+};
+
+static int nested_futures_task(void *arg, void **result)
+{
+    (void)result;
+    struct nested_job *j = arg;
+    par_pool *p = par_pool_current();
+    static par_future *fs[WINDOW];
+    long head = 0;
+    for (long i = 0; i < j->n; i++) {
+        if (i - head == WINDOW) {
+            await_range(fs, head, head + WINDOW / 2);
+            head += WINDOW / 2;
+        }
+        int rc = par_pool_submit(p, empty_task, NULL, &fs[i % WINDOW]);
+        if (rc != 0)
+            die("nested submit", rc);
+    }
+    await_range(fs, head, j->n);
+    return 0;
+}
+
+static int group_task(void *arg, void **result)
+{
+    (void)result;
+    struct nested_job *j = arg;
+    static struct par_spawn recs[WINDOW];
+    par_task_group g;
+    par_task_group_init(&g, par_pool_current());
+    for (long done = 0; done < j->n;) {
+        long batch = j->n - done < WINDOW ? j->n - done : WINDOW;
+        for (long i = 0; i < batch; i++)
+            par_task_group_spawn(&g, &recs[i], empty_task, NULL);
+        int rc = par_task_group_sync(&g);
+        if (rc != 0)
+            die("group sync", rc);
+        done += batch;
+    }
+    return 0;
+}
+
+static double ours_nested(par_pool *p, long n, int group)
+{
+    struct nested_job j = { n, group };
+    atomic_store(&counter, 0);
+    double t0 = par_now_s();
+    par_future *f;
+    int rc = par_pool_submit(p, group ? group_task : nested_futures_task, &j, &f);
+    if (rc != 0)
+        die("submit", rc);
+    rc = par_future_result(f, PAR_FOREVER, NULL);
+    if (rc != 0)
+        die("result", rc);
+    par_future_release(f);
+    double t = par_now_s() - t0;
+    check_count(group ? "par_pool (task group)" : "par_pool (nested futures)", n);
     return t;
 }
 
@@ -256,11 +328,13 @@ int main(int argc, char **argv)
             idle_s = (double)parse_long("--idle-seconds", argv[++i], 0, 60);
         else if (i + 1 < argc && strcmp(argv[i], "--only") == 0 &&
                  (!strcmp(argv[i + 1], "futures") || !strcmp(argv[i + 1], "join") ||
+                  !strcmp(argv[i + 1], "nested") || !strcmp(argv[i + 1], "group") ||
                   !strcmp(argv[i + 1], "glib") || !strcmp(argv[i + 1], "omp")))
             only = argv[++i];
         else {
             fprintf(stderr, "usage: bench_task_overhead [--tasks 1..100000000] [--reps 1..%d] "
-                            "[--idle-seconds 0..60] [--only futures|join|glib|omp]\n", MAX_REPS);
+                            "[--idle-seconds 0..60] [--only futures|join|nested|group|glib|omp]\n",
+                    MAX_REPS);
             return 2;
         }
     }
@@ -274,6 +348,8 @@ int main(int argc, char **argv)
     ours_join(p, 10000);   /* warm-up: threads started, caches and allocator warm */
     int run_futures = !only || !strcmp(only, "futures");
     int run_join = !only || !strcmp(only, "join");
+    int run_nested = !only || !strcmp(only, "nested");
+    int run_group = !only || !strcmp(only, "group");
     int run_glib = !only || !strcmp(only, "glib");
     int run_omp = !only || !strcmp(only, "omp");
     double idle_ours = 0, idle_glib = 0, idle_omp = 0;
@@ -287,7 +363,17 @@ int main(int argc, char **argv)
             t[r] = ours_join(p, n);
         report("par_pool, submit + join", t, reps, n);
     }
-    if (run_futures || run_join)
+    if (run_nested) {
+        for (int r = 0; r < reps; r++)
+            t[r] = ours_nested(p, n, 0);
+        report("par_pool, nested futures", t, reps, n);
+    }
+    if (run_group) {
+        for (int r = 0; r < reps; r++)
+            t[r] = ours_nested(p, n, 1);
+        report("par_pool, task group", t, reps, n);
+    }
+    if (run_futures || run_join || run_nested || run_group)
         idle_ours = idle_s > 0 ? idle_cpu_s(idle_s) : 0;
 
 #ifdef PAR_BENCH_GLIB
@@ -318,7 +404,7 @@ int main(int argc, char **argv)
 
     if (idle_s > 0) {
         printf("idle cost: CPU time of the whole process while the pool has no work\n");
-        if (run_futures || run_join)
+        if (run_futures || run_join || run_nested || run_group)
             report_idle("par_pool", idle_ours, idle_s);
 #ifdef PAR_BENCH_GLIB
         if (run_glib)
