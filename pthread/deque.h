@@ -22,9 +22,15 @@
  *     thief reads until `bottom` is published past it;
  *   - `array`: only the owner replaces it (grow).
  * Memory orders, after Lê et al.:
- *   - push: the slot store, then a release fence, then `bottom` (relaxed):
- *     a thief that reads the new bottom (acquire) also sees the item.
- *   - pop: `bottom` = b-1 (relaxed), a seq_cst fence, then read `top`. A thief
+ *   - push: the slot store, then `bottom` with release: a thief that reads
+ *     the new bottom (acquire) also sees the item and everything the owner
+ *     wrote before pushing it (the task's record). Lê et al. write a release
+ *     fence and a relaxed store; the release store orders the same writes,
+ *     costs the same (a plain store on x86) and, unlike a standalone fence,
+ *     is understood by ThreadSanitizer. For the same reason every store to
+ *     `bottom` is a release store, so whichever one a thief reads
+ *     synchronises it with the owner.
+ *   - pop: `bottom` = b-1, a seq_cst fence, then read `top`. A thief
  *     reads `top`, a seq_cst fence, then `bottom`. The two fences order the
  *     two pairs (store-buffering): either the owner sees the thief's claim on
  *     top or the thief sees the lowered bottom — so at most one of them takes
@@ -152,9 +158,8 @@ static inline int par__deque_push(struct par__deque *q, void *x)
             return -1;
     }
     atomic_store_explicit(&a->slot[b & (a->size - 1)], x, memory_order_relaxed);
-    atomic_thread_fence(memory_order_release);
     PAR__DEQUE_STEP();
-    atomic_store_explicit(&q->bottom, b + 1, memory_order_relaxed);
+    atomic_store_explicit(&q->bottom, b + 1, memory_order_release);
     return 0;
 }
 
@@ -165,7 +170,7 @@ static inline void *par__deque_pop(struct par__deque *q)
     PAR__DEQUE_STEP();
     int64_t b = atomic_load_explicit(&q->bottom, memory_order_relaxed) - 1;
     struct par__deque_array *a = atomic_load_explicit(&q->array, memory_order_relaxed);
-    atomic_store_explicit(&q->bottom, b, memory_order_relaxed);
+    atomic_store_explicit(&q->bottom, b, memory_order_release);
     atomic_thread_fence(memory_order_seq_cst);
     PAR__DEQUE_STEP();
     int64_t t = atomic_load_explicit(&q->top, memory_order_relaxed);
@@ -180,11 +185,11 @@ static inline void *par__deque_pop(struct par__deque *q)
                                                          memory_order_relaxed))
                 x = NULL;   /* a thief won */
             PAR__DEQUE_STEP();
-            atomic_store_explicit(&q->bottom, b + 1, memory_order_relaxed);
+            atomic_store_explicit(&q->bottom, b + 1, memory_order_release);
         }
     } else {
         PAR__DEQUE_STEP();
-        atomic_store_explicit(&q->bottom, b + 1, memory_order_relaxed);   /* was empty */
+        atomic_store_explicit(&q->bottom, b + 1, memory_order_release);   /* was empty */
     }
     return x;
 }

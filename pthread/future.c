@@ -113,7 +113,8 @@ static int listen_locked(par_future *f)
  * freed under them; a thread's list needs no atomics either. A cached
  * future keeps its mutex initialised; its condition is destroyed. The
  * list is freed when the thread exits (a pthread key's destructor). */
-#define CACHE_MAX 256
+#define CACHE_MAX 4096   /* ~0.6 MiB per thread at most; a window of 2,048
+                            futures in flight must fit (bench/task_overhead.c) */
 
 static _Thread_local par_future *tl_free;
 static _Thread_local int tl_nfree;
@@ -178,6 +179,7 @@ par_future *par__future_new(par_pool *p, par_task_fn fn, void *arg, int state, i
     atomic_init(&f->refs, refs);
     atomic_init(&f->helpers, 0);
     atomic_init(&f->thief, 0);
+    f->home = 0;
     f->pool = p;
     f->fn = fn;
     f->arg = arg;
@@ -341,6 +343,17 @@ static int wait_final(par_future *f, double timeout_s)
     struct par__deadline d = par__deadline_make(timeout_s);
     par_pool *self = par_pool_current();
     if (self && self == f->pool) {
+        /* On our own deque, f lies under the tasks we pushed after it: run
+         * those and then f itself, newest first, as the owner pops — no
+         * tombstone left behind. An empty deque with f unfinished means a
+         * thief has it (or had younger ones): help below. */
+        struct par__worker *w = par__worker_of(self);
+        if (f->home == par__worker_id(w)) {
+            while (!is_final(atomic_load(&f->state)) && par__worker_run_own(w))
+                ;
+            if (is_final(atomic_load(&f->state)))
+                return 0;
+        }
         if (par__future_claim(f, PAR_FUTURE_RUNNING)) {
             par__future_run_inline(f);   /* its queue slot is now a tombstone */
             return 0;

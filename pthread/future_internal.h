@@ -33,6 +33,9 @@ struct par_future {
     _Atomic int thief;     /* 1 + index of the worker running it (taken from
                               a deque or the queue), 0 before: where a waiting
                               worker steals first (leapfrogging) */
+    int home;              /* 1 + index of the worker on whose deque it was
+                              pushed, 0 for the shared queue; set before the
+                              push, then read-only */
 
     /* Set at creation, then read-only. */
     par_pool *pool;

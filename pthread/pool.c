@@ -883,6 +883,7 @@ static int submit_nested(par_pool *p, struct par__worker *w, par_task_fn fn, voi
     par_future *f = par__future_new(p, fn, arg, PAR_FUTURE_PENDING, fut ? 2 : 1);
     if (!f)
         return PAR_ENOMEM;
+    f->home = par__worker_id(w);
     atomic_fetch_add(&p->accepted, 1);   /* before the shutdown check: DESIGN */
     int rc = 0;
     if (atomic_load(&p->shutdown))

@@ -107,6 +107,8 @@ const char *par__sets_text(int sets, char *buf, size_t len)
              sets & PAR__SET_PYTHON ? "python" : "",
              (sets & PAR__SET_NODES) && (sets & ~PAR__SET_NODES) ? "+" : "",
              sets & PAR__SET_NODES ? "nodes" : "");
+    if (sets & PAR__SET_FINE)
+        snprintf(buf + strlen(buf), len - strlen(buf), "%sfine", buf[0] ? "+" : "");
     return buf;
 }
 

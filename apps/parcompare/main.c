@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "files.h"
+#include "finegrain.h"
 #include "grain_report.h"
 #include "grain_sweep.h"
 #include "load.h"
@@ -185,6 +186,8 @@ int main(int argc, char **argv)
     if (!rc && py_ready)
         rc = par__story_plan(&m, &tools, py.n, py.items, plan.reps, plan.warmup,
                              PAR__SET_PYTHON);
+    if (!rc)
+        rc = par__finegrain_plan(&m, &plan);
     if (rc) {
         fprintf(stderr, "parcompare: out of memory planning the points\n");
         par__matrix_free(&m);

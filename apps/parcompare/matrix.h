@@ -44,6 +44,8 @@ struct par__sizes {
 #define PAR__SET_MATRIX 1   /* the tables and plots */
 #define PAR__SET_STORY  2   /* the cheatsheet's timings, at its sizes */
 #define PAR__SET_PYTHON 4   /* C beside the Python ports, at their sizes */
+#define PAR__SET_NODES  8   /* the --nodes dimension (nodes.h) */
+#define PAR__SET_FINE  16   /* fibtask at a fine cutoff (finegrain.h) */
 
 /* What became of a point. PENDING -> one of the others, once. */
 enum par__status {

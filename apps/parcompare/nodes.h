@@ -31,7 +31,6 @@
 #define PAR__MAX_HOSTS 256
 
 #define PAR__MAX_NODE_PLOTS 8
-#define PAR__SET_NODES 8    /* the points of the --nodes dimension */
 
 enum par__nodes_via { PAR__NODES_NONE, PAR__NODES_SLURM, PAR__NODES_HOSTFILE };
 

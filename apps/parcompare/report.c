@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "baseline.h"
+#include "finegrain.h"
 #include "grain_report.h"
 #include "load.h"
 #include "nodes.h"
@@ -191,6 +192,7 @@ int par__write_report(const char *dir, const struct par__matrix *m,
     }
     if (!s->nplots)
         fprintf(f, "No plots: %s.\n\n", s->why_no_plots[0] ? s->why_no_plots : "none drawn");
+    par__finegrain_report(f, m, pl);
     par__grain_report(f, s->grain, s->plots, s->nplots);
     if (pl->nodes)
         par__nodes_report(f, pl->nodes, m, pl->workloads, pl->nworkloads);

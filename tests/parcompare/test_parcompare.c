@@ -611,6 +611,32 @@ static void python_ports_run_beside_c(void **state)
     par_test_out_free(&r);
 }
 
+/* With fibtask in the plan, the fine-grained points (cutoff 10) run beside
+ * the matrix, get their own section in report.md and are marked in the CSV. */
+static void fibtask_gains_a_fine_grained_point(void **state)
+{
+    (void)state;
+    skip_without_second_backend();
+    char dir[600], backends[64];
+    snprintf(dir, sizeof dir, "%s/fine", tmpdir);
+    snprintf(backends, sizeof backends, "serial,%s", second);
+    struct par_test_out r = pc(NULL, "--workloads", "fibtask", "--backends", backends,
+                               "--workers", "1", "--n", "16", "--cutoff", "14", "--reps", "1",
+                               "--warmup", "0", "--no-story", "--out", dir, NULL);
+    expect_exit(&r, 0);
+    char *md = read_file(dir, "report.md");
+    assert_non_null(strstr(md, "## Fine-grained tasks (fibtask, cutoff 10)"));
+    assert_non_null(strstr(md, "| serial | 1 |"));
+    char row[64];
+    snprintf(row, sizeof row, "| %s | ", second);   /* at every core */
+    assert_non_null(strstr(md, row));
+    free(md);
+    char *csv = read_file(dir, "results.csv");
+    assert_non_null(strstr(csv, "fine"));
+    free(csv);
+    par_test_out_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +653,7 @@ int main(void)
         cmocka_unit_test(help_names_every_option),
         cmocka_unit_test(missing_tools_are_skipped_with_one_line),
         cmocka_unit_test(python_ports_run_beside_c),
+        cmocka_unit_test(fibtask_gains_a_fine_grained_point),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
