@@ -454,6 +454,17 @@ static void run_item(par_pool *p, void *item, struct par__worker *self)
         retire(p, (size_t)run_future(item, self));
 }
 
+/* Pops the newest task of our own deque, or NULL. The size check first
+ * saves the pop's fence when the deque is empty (the common case for tasks
+ * from the shared queue): only we push, so `bottom` is exact, and a stale
+ * `top` is too small, so a size of 0 proves the deque empty. */
+static void *pop_own(struct par__worker *w)
+{
+    if (par__deque_size(&w->dq) == 0)
+        return NULL;
+    return par__deque_pop(&w->dq);
+}
+
 /* A random victim index in [0, n), xorshift32 (Marsaglia 2003). */
 static int next_victim(struct par__worker *w, int n)
 {
@@ -507,7 +518,7 @@ static void *steal_any(par_pool *p, struct par__worker *w, int hint)
  * nothing was found. `hint`: the victim to steal from first, or -1. */
 static int run_one(par_pool *p, struct par__worker *w, int hint)
 {
-    void *x = par__deque_pop(&w->dq);
+    void *x = pop_own(w);
     if (!x)
         x = steal_any(p, w, hint);
     if (x) {
@@ -524,7 +535,7 @@ static int run_one(par_pool *p, struct par__worker *w, int hint)
 
 int par__worker_run_own(struct par__worker *w)
 {
-    void *x = par__deque_pop(&w->dq);
+    void *x = pop_own(w);
     if (!x)
         return 0;
     run_item(w->pool, x, w);
