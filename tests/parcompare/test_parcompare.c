@@ -617,7 +617,7 @@ static void fibtask_gains_a_fine_grained_point(void **state)
 {
     (void)state;
     skip_without_second_backend();
-    char dir[600], backends[64];
+    char dir[320], backends[64];
     snprintf(dir, sizeof dir, "%s/fine", tmpdir);
     snprintf(backends, sizeof backends, "serial,%s", second);
     struct par_test_out r = pc(NULL, "--workloads", "fibtask", "--backends", backends,
