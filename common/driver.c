@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "error.h"
+#include "inject.h"
 #include "report.h"
 #include "stats.h"
 #include "workload.h"
@@ -52,7 +53,8 @@ static void usage_error(const struct par_tool *t, const char *msg)
 /* One repetition: reset outputs, time the back end's call, apply a test
  * fault. Returns the back end's code. */
 static int run_once(const struct par_backend *be, struct par_run *run,
-                    struct par_workload_data *wd, enum fault fault, double *seconds)
+                    struct par_workload_data *wd, enum fault fault,
+                    const struct par_inject *inj, size_t index, double *seconds)
 {
     par_workload_reset(wd);
     struct par_map job = {
@@ -79,7 +81,7 @@ static int run_once(const struct par_backend *be, struct par_run *run,
     else
         rc = be->map(run, &job);
     int64_t t1 = par_now_ns();
-    double s = (double)(t1 - t0) * 1e-9;
+    double s = par_inject_time(inj, index, (double)(t1 - t0) * 1e-9);
     *seconds = be->reduce_time ? be->reduce_time(run, s) : s;
     if (fault == FAULT_FAIL && rc == 0) {
         snprintf(run->errmsg, sizeof run->errmsg, "injected failure (PAR_TEST_FAULT)");
@@ -157,6 +159,12 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
         return 2;
     }
 
+    struct par_inject inj;
+    if (par_inject_parse(getenv("PAR_TEST_TIMES"), entry->name, &inj, msg, sizeof msg)) {
+        usage_error(tool, msg);
+        return 2;
+    }
+
     const struct par_backend *be = entry->impl;
     struct par_run run = { .opts = &o, .workers = o.workers, .rank = 0, .is_root = 1 };
     int rc = be->open(&run);
@@ -193,7 +201,7 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
     char error[512] = "";
     for (int i = 0; i < o.warmup + o.reps; i++) {
         double s = 0;
-        rc = run_once(be, &run, &wd, fault, &s);
+        rc = run_once(be, &run, &wd, fault, &inj, (size_t)i, &s);
         if (rc) {
             snprintf(error, sizeof error, "back end '%s' failed: %s", be->name,
                      run.errmsg[0] ? run.errmsg : par_strerror(rc));

@@ -9,7 +9,9 @@
  * matches any) makes runs on that back end misbehave so that tools above
  * (parcompare) can be tested on failures: "wrong" corrupts one result after
  * the timed region, "fail" reports a back-end error, "crash" aborts the
- * process, "hang" blocks forever. */
+ * process, "hang" blocks forever. PAR_TEST_TIMES (see inject.h) replaces
+ * the measured times with a given series, so that what is computed from
+ * them can be tested without depending on load. */
 #ifndef PAR_DRIVER_H
 #define PAR_DRIVER_H
 
