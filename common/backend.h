@@ -61,6 +61,11 @@ struct par_backend {
      * step's values (MPI: on rank 0). NULL, or PAR_ENOTSUP with a reason in
      * run->errmsg, where a back end cannot run it. Collective under MPI. */
     int  (*grain)(struct par_run *run, const struct par_grain *job);
+    /* Optional (NULL: identity). Returns the root's `decision` on every rank,
+     * so that all ranks stop repeating at the same run (MPI: a broadcast
+     * from rank 0). Collective under MPI; called once per run by every rank,
+     * the root included even when its result did not verify. */
+    int (*agree)(struct par_run *run, int decision);
 };
 
 /* A registry entry: every back end is listed, built or not. */

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "inject.h"
 #include "report.h"
+#include "sampling.h"
 #include "stats.h"
 #include "workload.h"
 
@@ -81,8 +82,9 @@ static int run_once(const struct par_backend *be, struct par_run *run,
     else
         rc = be->map(run, &job);
     int64_t t1 = par_now_ns();
-    double s = par_inject_time(inj, index, (double)(t1 - t0) * 1e-9);
-    *seconds = be->reduce_time ? be->reduce_time(run, s) : s;
+    double s = (double)(t1 - t0) * 1e-9;
+    s = be->reduce_time ? be->reduce_time(run, s) : s;
+    *seconds = par_inject_time(inj, index, s);
     if (fault == FAULT_FAIL && rc == 0) {
         snprintf(run->errmsg, sizeof run->errmsg, "injected failure (PAR_TEST_FAULT)");
         rc = PAR_ETASK;
@@ -188,8 +190,13 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
         be->close(&run);
         return 1;
     }
-    double *times = calloc((size_t)o.reps, sizeof *times);
-    if (!times) {
+    struct par_sampling_cfg scfg = {
+        .fixed_reps = o.reps_set ? o.reps : 0, .max_reps = o.max_reps,
+        .ci_target = o.ci_target, .budget_s = o.time_budget, .warmup_first = o.warmup,
+        .warmup_cap = o.max_warmup > o.warmup ? o.max_warmup : o.warmup,
+    };
+    struct par_sampler sampler;
+    if (par_sampler_init(&sampler, &scfg)) {
         par_workload_free(&wd);
         be->close(&run);
         fprintf(stderr, "%s: out of memory\n", tool->name);
@@ -197,12 +204,12 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
     }
 
     enum fault fault = fault_for(be->name);
-    int verified = 1, ntimes = 0;
+    int verified = 1;
     char error[512] = "";
-    for (int i = 0; i < o.warmup + o.reps; i++) {
+    for (size_t i = 0;; i++) {
         double s = 0;
-        rc = run_once(be, &run, &wd, fault, &inj, (size_t)i, &s);
-        if (rc) {
+        rc = run_once(be, &run, &wd, fault, &inj, i, &s);
+        if (rc) { /* collective under MPI: every rank leaves here */
             snprintf(error, sizeof error, "back end '%s' failed: %s", be->name,
                      run.errmsg[0] ? run.errmsg : par_strerror(rc));
             verified = 0;
@@ -213,11 +220,17 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
         if (run.is_root && par_workload_verify(&wd, msg, sizeof msg)) {
             snprintf(error, sizeof error, "%s", msg);
             verified = 0;
-            break;
         }
-        if (i >= o.warmup)
-            times[ntimes++] = s;
+        /* Every rank feeds the same reduced time; the root's decision (which
+         * also carries its failed verification) is the one every rank takes. */
+        int done = par_sampler_add(&sampler, s) || !verified;
+        if (be->agree)
+            done = be->agree(&run, done);
+        if (done)
+            break;
     }
+    size_t ntimes;
+    const double *times = par_sampler_samples(&sampler, &ntimes);
 
     if (run.is_root) {
         struct par_env env;
@@ -226,11 +239,16 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
             tool->env_extra(&env);
         struct par_result res = {
             .tool = tool->name, .backend = be->name, .kind = be->kind, .opts = &o,
-            .workers = run.workers, .detail = run.detail, .times = times, .ntimes = ntimes,
-            .checksum = par_workload_checksum(&wd), .verified = verified,
+            .workers = run.workers, .detail = run.detail, .times = times,
+            .ntimes = (int)ntimes, .checksum = par_workload_checksum(&wd), .verified = verified,
             .error = error[0] ? error : NULL, .env = &env, .placement = run.placement,
+            .warmups = (int)par_sampler_warmups(&sampler),
+            .warmup_steady = !sampler.detect ? -1 : sampler.warm.steady,
+            .stop = par_stop_name(sampler.stop),
         };
-        par_stats_compute(times, (size_t)ntimes, &res.stats);
+        par_stats_compute(times, ntimes, &res.stats);
+        par_median_ci(times, ntimes, PAR_CI_LEVEL, &res.ci);
+        res.target_reached = par_ci_rel_half_width(&res.ci) <= o.ci_target;
         if (o.format == PAR_FMT_JSON)
             par_report_json(stdout, &res);
         else if (o.format == PAR_FMT_CSV)
@@ -242,7 +260,7 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
     }
     fflush(stdout);
     be->close(&run);
-    free(times);
+    par_sampler_free(&sampler);
     par_workload_free(&wd);
     return verified ? 0 : 1;
 }

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "ci.h"
 #include "error.h"
 #include "kernels.h"
 
@@ -134,6 +135,10 @@ void par_opts_init(struct par_opts *o, enum par_workload workload, const char *b
     o->backend = backend;
     o->reps = 5;
     o->warmup = 1;
+    o->max_reps = PAR_DEFAULT_MAX_REPS;
+    o->max_warmup = PAR_DEFAULT_MAX_WARMUP;
+    o->ci_target = PAR_DEFAULT_CI_TARGET;
+    o->time_budget = PAR_DEFAULT_TIME_BUDGET;
     o->schedule = PAR_SCHED_STATIC;
     o->switch_interval = 0.005;
     o->format = PAR_FMT_TEXT;
@@ -146,7 +151,7 @@ void par_opts_init(struct par_opts *o, enum par_workload workload, const char *b
 enum {
     OPT_N = 256, OPT_K, OPT_ITEMS, OPT_CUTOFF, OPT_SCHEDULE, OPT_CHUNK, OPT_REPS, OPT_WARMUP,
     OPT_JSON, OPT_CSV, OPT_SEED, OPT_SWITCH, OPT_LIST, OPT_ITERATIONS, OPT_TASKS, OPT_STEPS,
-    OPT_PATTERN, OPT_THREADS
+    OPT_PATTERN, OPT_THREADS, OPT_MAX_REPS, OPT_MAX_WARMUP, OPT_CI_TARGET, OPT_BUDGET
 };
 
 static const struct option long_opts[] = {
@@ -161,6 +166,10 @@ static const struct option long_opts[] = {
     { "chunk", required_argument, NULL, OPT_CHUNK },
     { "reps", required_argument, NULL, OPT_REPS },
     { "warmup", required_argument, NULL, OPT_WARMUP },
+    { "max-reps", required_argument, NULL, OPT_MAX_REPS },
+    { "max-warmup", required_argument, NULL, OPT_MAX_WARMUP },
+    { "ci-target", required_argument, NULL, OPT_CI_TARGET },
+    { "time-budget", required_argument, NULL, OPT_BUDGET },
     { "json", no_argument, NULL, OPT_JSON },
     { "csv", no_argument, NULL, OPT_CSV },
     { "seed-sizes", no_argument, NULL, OPT_SEED },
@@ -256,7 +265,36 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             if ((rc = par_parse_whole_opt("--reps", optarg, 1, PAR_MAX_REPS, NULL, &v, msg, len)))
                 return rc;
             o->reps = (int)v;
+            o->reps_set = 1;
             break;
+        case OPT_MAX_REPS:
+            if ((rc = par_parse_whole_opt("--max-reps", optarg, PAR_CI_MIN_SAMPLES, PAR_MAX_REPS,
+                                          " (a 95 % CI needs 6)", &v, msg, len)))
+                return rc;
+            o->max_reps = (int)v;
+            break;
+        case OPT_MAX_WARMUP:
+            if ((rc = par_parse_whole_opt("--max-warmup", optarg, 0, PAR_MAX_WARMUP, NULL, &v,
+                                          msg, len)))
+                return rc;
+            o->max_warmup = (int)v;
+            break;
+        case OPT_CI_TARGET: {
+            double t;
+            if (par_parse_real(optarg, "%", 0.1, 100.0, &t) != 0)
+                return par_usage_fail(msg, len, "--ci-target: expected a percentage in 0.1..100 "
+                                      "(\"5\" or \"5%%\" for +-5 %%), got '%s'", optarg);
+            o->ci_target = t / 100.0;
+            break;
+        }
+        case OPT_BUDGET: {
+            double t;
+            if (par_parse_real(optarg, "s", 0.0, 86400.0, &t) != 0)
+                return par_usage_fail(msg, len, "--time-budget: expected seconds in 0..86400, "
+                                      "got '%s'", optarg);
+            o->time_budget = t;
+            break;
+        }
         case OPT_WARMUP:
             if ((rc = par_parse_whole_opt("--warmup", optarg, 0,
                                           PAR_MAX_WARMUP, NULL, &v, msg, len)))
@@ -458,8 +496,16 @@ void par_opts_usage(const char *tool, const char *default_backend, const char *w
 "      --cutoff C          fibtask: subtrees with n <= C run serially (default n-%d)\n"
 "      --schedule S        static | dynamic | guided (default: OMP_SCHEDULE, else static)\n"
 "      --chunk C           items per chunk, 0 = automatic (default 0)\n"
-"      --reps R            timed repetitions, 1..%d (default 5)\n"
-"      --warmup W          untimed warm-up runs, 0..%d (default 1)\n"
+"      --reps R            exactly R timed repetitions, 1..%d (default: adaptive;\n"
+"                          below 6 no 95 %% confidence interval is available)\n"
+"      --ci-target P       adaptive: repeat until the 95 %% CI of the median is\n"
+"                          within +-P %% (default %g)\n"
+"      --max-reps R        adaptive: at most R samples, 6..%d (default %d)\n"
+"      --time-budget S     adaptive: stop adding samples after S seconds of runs\n"
+"                          (default %g; 6 samples are always taken)\n"
+"      --warmup W          at least W untimed warm-up runs, 0..%d (default 1)\n"
+"      --max-warmup M      warm-up continues until the times stop falling, at\n"
+"                          most M runs (default %d; M <= W: exactly W)\n"
 "      --seed-sizes        the cheatsheet's sizes: fib(35) x5, 999999 items,\n"
 "                          parmap over range(1,5), fibtask fib(35)\n"
 "      --switch-interval S gil: seconds a thread may hold the GIL (default 0.005)\n"
@@ -480,6 +526,7 @@ void par_opts_usage(const char *tool, const char *default_backend, const char *w
             tool, default_backend, PAR_MAX_WORKERS, wdef, PAR_FIB_MAX_N, PAR_DEFAULT_FIB_N,
             PAR_DEFAULT_FIBTASK_N, PAR_MAX_K, PAR_DEFAULT_FIB_K, PAR_DEFAULT_MAP_ITEMS,
             PAR_DEFAULT_PARMAP_ITEMS, PAR_DEFAULT_FIBTASK_N - PAR_DEFAULT_FIBTASK_CUTOFF,
-            PAR_MAX_REPS, PAR_MAX_WARMUP, PAR_DEFAULT_GRAIN_ITERATIONS, PAR_DEFAULT_GRAIN_STEPS,
-            PAR_MAX_WORKERS);
+            PAR_MAX_REPS, PAR_DEFAULT_CI_TARGET * 100, PAR_MAX_REPS, PAR_DEFAULT_MAX_REPS,
+            PAR_DEFAULT_TIME_BUDGET, PAR_MAX_WARMUP, PAR_DEFAULT_MAX_WARMUP,
+            PAR_DEFAULT_GRAIN_ITERATIONS, PAR_DEFAULT_GRAIN_STEPS, PAR_MAX_WORKERS);
 }

@@ -18,6 +18,10 @@ enum par_format { PAR_FMT_TEXT, PAR_FMT_JSON, PAR_FMT_CSV };
 #define PAR_MAX_REPS 1000
 #define PAR_MAX_WARMUP 100
 #define PAR_MAX_K 1000000
+#define PAR_DEFAULT_MAX_REPS 100
+#define PAR_DEFAULT_MAX_WARMUP 20
+#define PAR_DEFAULT_CI_TARGET 0.05
+#define PAR_DEFAULT_TIME_BUDGET 10.0
 
 struct par_opts {
     enum par_workload workload;
@@ -34,7 +38,12 @@ struct par_opts {
     int schedule_set;           /* 1 when --schedule was given */
     size_t chunk;               /* 0 = automatic */
     int chunk_set;              /* 1 when --chunk was given */
-    int reps, warmup;
+    int reps, warmup;           /* --reps (fixed count when reps_set), --warmup (at least) */
+    int reps_set;               /* 1 when --reps was given: no adaptive repetitions */
+    int max_reps;               /* adaptive: most samples (--max-reps) */
+    int max_warmup;             /* most warm-ups the drift test may take (--max-warmup) */
+    double ci_target;           /* adaptive: relative CI half-width, 0.05 = +-5 % */
+    double time_budget;         /* adaptive: seconds of runs per measurement */
     enum par_format format;
     int seed_sizes;             /* the cheatsheet's own sizes */
     double switch_interval;     /* gil back end: seconds (default 0.005) */

@@ -27,6 +27,27 @@ static const char *chunk_text(const struct par_opts *o, char *buf, size_t len)
     return buf;
 }
 
+/* "warm-ups: 3 (steady)", "samples: 12 (CI target reached)" and the
+ * median with its CI, or why there is none. A failed run has no median. */
+void par_report_sampling_text(FILE *f, const struct par_result *r)
+{
+    const char *steady = r->warmup_steady > 0 ? "until steady"
+                       : r->warmup_steady == 0 ? "still falling at the cap: NOT steady" : "fixed";
+    fprintf(f, "  reps      %d timed (%s), %d warm-up (%s)\n", r->ntimes,
+            r->stop ? r->stop : "fixed", r->warmups, steady);
+    if (!r->verified || r->ntimes == 0)
+        return;
+    if (r->ci.available)
+        fprintf(f, "  time      median %.6f s, 95%% CI [%.6f, %.6f] (+-%.1f%%, target +-%.1f%%%s)\n",
+                r->stats.median, r->ci.low, r->ci.high, 100 * par_ci_rel_half_width(&r->ci),
+                100 * r->opts->ci_target, r->target_reached ? "" : " NOT reached");
+    else
+        fprintf(f, "  time      median %.6f s, CI not available (%d sample%s; a 95%% CI needs %d)\n",
+                r->stats.median, r->ntimes, r->ntimes == 1 ? "" : "s", PAR_CI_MIN_SAMPLES);
+    fprintf(f, "            min %.6f, max %.6f, MAD %.6f\n", r->stats.min, r->stats.max,
+            r->stats.mad);
+}
+
 void par_report_text(FILE *f, const struct par_result *r)
 {
     const struct par_opts *o = r->opts;
@@ -45,13 +66,34 @@ void par_report_text(FILE *f, const struct par_result *r)
             chunk_text(o, cb, sizeof cb), r->detail && *r->detail ? "; " : "",
             r->detail ? r->detail : "");
     par_placement_text(f, r->placement);
-    fprintf(f, "  reps      %d timed, %d warm-up\n", o->reps, o->warmup);
-    if (r->ntimes > 0)
-        fprintf(f, "  time      median %.6f s  (min %.6f, max %.6f, MAD %.6f)\n", r->stats.median,
-                r->stats.min, r->stats.max, r->stats.mad);
+    par_report_sampling_text(f, r);
     fprintf(f, "  checksum  0x%016" PRIx64 "\n", r->checksum);
     fprintf(f, "  verified  %s%s%s\n", r->verified ? "yes" : "NO", r->error ? ": " : "",
             r->error ? r->error : "");
+}
+
+static void json_num_or_null(FILE *f, const char *key, int have, double v)
+{
+    if (have)
+        fprintf(f, ",\"%s\":%.9f", key, v);
+    else
+        fprintf(f, ",\"%s\":null", key);
+}
+
+void par_report_sampling_json(FILE *f, const struct par_result *r)
+{
+    int ci = r->ci.available && r->verified;
+    fprintf(f, ",\"samples\":%d,\"reps_fixed\":%s,\"stop\":", r->ntimes,
+            r->opts->reps_set ? "true" : "false");
+    par_json_string(f, r->stop ? r->stop : "fixed");
+    fprintf(f, ",\"warmups\":%d,\"warmup_steady\":%s", r->warmups,
+            r->warmup_steady > 0 ? "true" : r->warmup_steady == 0 ? "false" : "null");
+    fprintf(f, ",\"ci_level\":%.2f,\"ci_available\":%s", PAR_CI_LEVEL, ci ? "true" : "false");
+    json_num_or_null(f, "ci_low_s", ci, r->ci.low);
+    json_num_or_null(f, "ci_high_s", ci, r->ci.high);
+    json_num_or_null(f, "ci_half_width", ci, par_ci_rel_half_width(&r->ci));
+    fprintf(f, ",\"ci_target\":%.4f,\"target_reached\":%s", r->opts->ci_target,
+            ci && r->target_reached ? "true" : "false");
 }
 
 void par_report_json(FILE *f, const struct par_result *r)
@@ -82,13 +124,14 @@ void par_report_json(FILE *f, const struct par_result *r)
     }
     fprintf(f, ",\"schedule\":\"%s\",\"chunk\":%zu,\"seed_sizes\":%s}",
             par_schedule_name(o->schedule), o->chunk, o->seed_sizes ? "true" : "false");
-    fprintf(f, ",\"reps\":%d,\"warmup\":%d,\"times_s\":[", o->reps, o->warmup);
+    fprintf(f, ",\"reps\":%d,\"warmup\":%d,\"times_s\":[", r->ntimes, r->warmups);
     for (int i = 0; i < r->ntimes; i++)
         fprintf(f, "%s%.9f", i ? "," : "", r->times[i]);
     fprintf(f, "],\"median_s\":%.9f,\"min_s\":%.9f,\"max_s\":%.9f,\"mean_s\":%.9f,"
                "\"stddev_s\":%.9f,\"mad_s\":%.9f",
             r->stats.median, r->stats.min, r->stats.max, r->stats.mean, r->stats.stddev,
             r->stats.mad);
+    par_report_sampling_json(f, r);
     fprintf(f, ",\"checksum\":\"0x%016" PRIx64 "\",\"verified\":%s", r->checksum,
             r->verified ? "true" : "false");
     fputs(",\"error\":", f);
@@ -110,7 +153,8 @@ void par_report_csv(FILE *f, const struct par_result *r, int header)
     if (header)
         fputs("tool,workload,backend,kind,workers,items,n,k,cutoff,schedule,chunk,reps,"
               "median_s,min_s,max_s,mean_s,stddev_s,mad_s,checksum,verified,host,cores"
-              PAR_PLACEMENT_CSV_HEADER "\n", f);
+              PAR_PLACEMENT_CSV_HEADER ",samples,warmups,warmup_steady,ci_low_s,ci_high_s,"
+              "target_reached,stop\n", f);
     size_t items = o->workload == PAR_W_MAP || o->workload == PAR_W_PARMAP ? o->items : 0;
     int n = o->workload == PAR_W_FIB || o->workload == PAR_W_FIBTASK ? o->n : 0;
     int k = o->workload == PAR_W_FIB ? o->k : 0;
@@ -122,5 +166,14 @@ void par_report_csv(FILE *f, const struct par_result *r, int header)
             r->stats.min, r->stats.max, r->stats.mean, r->stats.stddev, r->stats.mad,
             r->checksum, r->verified ? "true" : "false", r->env->host, r->env->cores);
     par_placement_csv(f, r->placement);
-    fputc('\n', f);
+    /* The CSV ends with the sampling columns; an unavailable CI is empty. */
+    int ci = r->ci.available && r->verified;
+    char lo[32] = "", hi[32] = "";
+    if (ci) {
+        snprintf(lo, sizeof lo, "%.9f", r->ci.low);
+        snprintf(hi, sizeof hi, "%.9f", r->ci.high);
+    }
+    fprintf(f, ",%d,%d,%s,%s,%s,%s,%s\n", r->ntimes, r->warmups,
+            r->warmup_steady > 0 ? "true" : r->warmup_steady == 0 ? "false" : "",
+            lo, hi, ci && r->target_reached ? "true" : "false", r->stop ? r->stop : "fixed");
 }

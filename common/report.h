@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ci.h"
 #include "env.h"
 #include "options.h"
 #include "placement.h"
@@ -20,6 +21,11 @@ struct par_result {
     const double *times;        /* reps seconds (may be fewer if a run failed) */
     int ntimes;
     struct par_stats stats;
+    struct par_ci ci;           /* 95 % CI of the median of times (ci.h) */
+    int warmups;                /* warm-up runs discarded */
+    int warmup_steady;          /* 1 steady, 0 the cap/budget ended it, -1 test off */
+    const char *stop;           /* why repetitions stopped (par_stop_name) */
+    int target_reached;         /* CI half-width within opts->ci_target */
     uint64_t checksum;
     int verified;
     const char *error;          /* NULL or one line: why it failed */
@@ -28,6 +34,10 @@ struct par_result {
 };
 
 void par_report_text(FILE *f, const struct par_result *r);
+/* The sampling part alone (repetitions, warm-ups, median and CI): text
+ * lines, or JSON members each starting with a comma. */
+void par_report_sampling_text(FILE *f, const struct par_result *r);
+void par_report_sampling_json(FILE *f, const struct par_result *r);
 void par_report_json(FILE *f, const struct par_result *r);
 void par_report_csv(FILE *f, const struct par_result *r, int header);
 

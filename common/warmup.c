@@ -29,7 +29,12 @@ int par_warmup_update(struct par_warmup *d, const double *x, size_t len)
     size_t w = d->window < 1 ? 1 : d->window > MAX_WINDOW ? MAX_WINDOW : d->window;
     while (d->cut + 2 * w <= len) {
         double early = window_median(x + d->cut, w), late = window_median(x + d->cut + w, w);
-        if (!(early > (1.0 + d->tol) * late)) {
+        double next_max = x[d->cut + 1];
+        for (size_t i = d->cut + 2; i < d->cut + 2 * w; i++)
+            next_max = x[i] > next_max ? x[i] : next_max;
+        int trend = early > (1.0 + d->tol) * late;
+        int spike = x[d->cut] > (1.0 + d->tol) * next_max;
+        if (!trend && !spike) {
             d->steady = 1;
             return 1;
         }

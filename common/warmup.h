@@ -5,13 +5,17 @@
  * windows of w samples starting at the current cut c. The series is still
  * falling at c when
  *
- *     median(x[c .. c+w)) > (1 + tol) * median(x[c+w .. c+2w)),
+ *     median(x[c .. c+w)) > (1 + tol) * median(x[c+w .. c+2w))      (a trend)
+ *  or x[c] > (1 + tol) * max(x[c+1 .. c+2w))                           (a first-run spike),
  *
  * and then x[c] is a warm-up run and c advances by one. The first c where
  * the earlier window is not slower than the later one by more than tol is
  * the steady state; x[c ..] are the measured samples, x[0 .. c) the
  * warm-ups. Medians of windows (not single samples) keep one outlier from
- * deciding; a bimodal steady series (10, 20, 10, 20, ...) is steady, since
+ * deciding a trend, and the spike rule
+ * catches one slow first run that a window median would hide (for steady
+ * independent noise it discards a run with probability below 1/(2w)); a
+ * bimodal steady series (10, 20, 10, 20, ...) is steady, since
  * its window medians do not fall for long. A rising series (throttling) is
  * not a warm-up and is left to the confidence interval to expose.
  *

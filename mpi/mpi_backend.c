@@ -290,6 +290,17 @@ double par__mpi_reduce_time(struct par_run *run, double seconds)
     return all;
 }
 
+/* The driver's stop/continue decision: the root's, on every rank. A rank
+ * that saw the root close has nothing to agree with and stops. */
+static int mpi_agree_stop(struct par_run *run, int decision)
+{
+    struct mpi_state *st = run->state;
+    if (st->root_closed)
+        return 1;
+    MPI_Bcast(&decision, 1, MPI_INT, 0, st->comm);
+    return decision;
+}
+
 /* ---- the shape every call shares ------------------------------------------- */
 
 /* Step 1: the header. Returns 0, or PAR_ESHUTDOWN when the root has closed. */
@@ -806,4 +817,5 @@ const struct par_backend par_backend_mpi = {
     .close = par__mpi_close,
     .reduce_time = par__mpi_reduce_time,
     .grain = mpi_grain,
+    .agree = mpi_agree_stop,
 };

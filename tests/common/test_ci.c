@@ -162,6 +162,18 @@ static void a_falling_series_is_cut_where_it_levels(void **state)
     assert_true(d.cut >= 8 && d.cut <= 10);
 }
 
+static void one_slow_first_run_is_a_warm_up(void **state)
+{
+    (void)state;
+    /* A first-touch spike a window median would hide. */
+    const double x[] = { 0.3, 0.010, 0.0102, 0.0098, 0.010, 0.0102, 0.0098, 0.010 };
+    struct par_warmup d;
+    par_warmup_init(&d, 0, 20);
+    assert_true(feed(&d, x, 8) > 0);
+    assert_true(d.steady);
+    assert_int_equal(d.cut, 1);
+}
+
 static void a_bimodal_series_is_steady_quickly(void **state)
 {
     (void)state;
@@ -195,6 +207,7 @@ int main(void)
         cmocka_unit_test(interval_takes_the_right_order_statistics),
         cmocka_unit_test(a_steady_series_needs_no_warm_up),
         cmocka_unit_test(a_falling_series_is_cut_where_it_levels),
+        cmocka_unit_test(one_slow_first_run_is_a_warm_up),
         cmocka_unit_test(a_bimodal_series_is_steady_quickly),
         cmocka_unit_test(a_series_that_never_levels_hits_the_cap),
     };

@@ -33,6 +33,10 @@ static void make_result(struct par_result *r, struct par_opts *o, struct par_env
     r->times = times;
     r->ntimes = 3;
     par_stats_compute(times, 3, &r->stats);
+    par_median_ci(times, 3, PAR_CI_LEVEL, &r->ci); /* 3 samples: unavailable */
+    r->warmups = 2;
+    r->warmup_steady = 1;
+    r->stop = "fixed";
     r->checksum = UINT64_C(0xfedcba9876543210);
     r->verified = 1;
     r->env = env;
@@ -83,6 +87,11 @@ static void json_record_has_every_key_with_right_values(void **state)
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "verified")));
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "error")));
     assert_string_equal(cJSON_GetObjectItem(j, "checksum")->valuestring, "0xfedcba9876543210");
+    assert_int_equal(cJSON_GetObjectItem(j, "samples")->valueint, 3);
+    assert_int_equal(cJSON_GetObjectItem(j, "warmups")->valueint, 2);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "ci_available")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "ci_low_s")));
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "target_reached")));
     cJSON *e = cJSON_GetObjectItem(j, "env");
     assert_string_equal(cJSON_GetObjectItem(e, "cpu")->valuestring,
                         "CPU with \"quotes\", commas\tand tabs");
@@ -122,6 +131,9 @@ static void csv_has_header_and_one_row_of_equal_width(void **state)
         if (!strcmp(hdr[i], "k")) assert_string_equal(row[i], "4");
         if (!strcmp(hdr[i], "verified")) assert_string_equal(row[i], "true");
         if (!strcmp(hdr[i], "median_s")) assert_true(atof(row[i]) == 0.2);
+        if (!strcmp(hdr[i], "samples")) assert_string_equal(row[i], "3");
+        if (!strcmp(hdr[i], "ci_low_s")) assert_string_equal(row[i], "");
+        if (!strcmp(hdr[i], "target_reached")) assert_string_equal(row[i], "false");
     }
     free(text);
 }
@@ -147,12 +159,50 @@ static void failed_run_reports_error_and_not_verified(void **state)
     free(text);
 }
 
+static void an_interval_is_reported_from_six_samples(void **state)
+{
+    (void)state;
+    struct par_result r;
+    struct par_opts o;
+    struct par_env env;
+    make_result(&r, &o, &env);
+    static const double six[] = { 0.100, 0.101, 0.099, 0.100, 0.102, 0.098 };
+    r.times = six;
+    r.ntimes = 6;
+    par_stats_compute(six, 6, &r.stats);
+    par_median_ci(six, 6, PAR_CI_LEVEL, &r.ci);
+    r.target_reached = 1;
+    r.stop = "target";
+    char *text = render(par_report_json, &r);
+    cJSON *j = cJSON_Parse(text);
+    assert_non_null(j);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "ci_available")));
+    assert_true(cJSON_GetObjectItem(j, "ci_low_s")->valuedouble == 0.098);
+    assert_true(cJSON_GetObjectItem(j, "ci_high_s")->valuedouble == 0.102);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "target_reached")));
+    assert_string_equal(cJSON_GetObjectItem(j, "stop")->valuestring, "target");
+    cJSON_Delete(j);
+    free(text);
+    text = render(par_report_text, &r);
+    assert_non_null(strstr(text, "95% CI [0.098000, 0.102000]"));
+    free(text);
+    /* Three samples: the text says so instead of a +-. */
+    r.times = times;
+    r.ntimes = 3;
+    par_median_ci(times, 3, PAR_CI_LEVEL, &r.ci);
+    text = render(par_report_text, &r);
+    assert_non_null(strstr(text, "CI not available (3 samples"));
+    assert_null(strstr(text, "+-"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_record_has_every_key_with_right_values),
         cmocka_unit_test(csv_has_header_and_one_row_of_equal_width),
         cmocka_unit_test(failed_run_reports_error_and_not_verified),
+        cmocka_unit_test(an_interval_is_reported_from_six_samples),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
