@@ -161,14 +161,14 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
         return 2;
     }
 
+    const struct par_backend *be = entry->impl;
+    struct par_run run = { .opts = &o, .workers = o.workers, .rank = 0, .is_root = 1 };
     struct par_inject inj;
-    if (par_inject_parse(getenv("PAR_TEST_TIMES"), entry->name, &inj, msg, sizeof msg)) {
+    if (par_inject_parse(getenv("PAR_TEST_TIMES"), entry->name, o.workers, &inj, msg,
+                         sizeof msg)) {
         usage_error(tool, msg);
         return 2;
     }
-
-    const struct par_backend *be = entry->impl;
-    struct par_run run = { .opts = &o, .workers = o.workers, .rank = 0, .is_root = 1 };
     int rc = be->open(&run);
     *is_root = run.is_root;
     if (run.workers_from)

@@ -30,8 +30,28 @@ static size_t parse_list(const char *s, const char *end, double *v)
     return n;
 }
 
-int par_inject_parse(const char *spec, const char *backend, struct par_inject *inj,
-                     char *msg, size_t len)
+/* Does "<name>[/<workers>]" (the bytes [s, end)) select this run? */
+static int selects(const char *s, const char *end, const char *backend, int workers)
+{
+    const char *slash = memchr(s, '/', (size_t)(end - s));
+    if (slash) {
+        char num[16];
+        size_t nl = (size_t)(end - slash - 1);
+        long long w;
+        if (nl == 0 || nl >= sizeof num)
+            return 0;
+        memcpy(num, slash + 1, nl);
+        num[nl] = '\0';
+        if (par_parse_whole(num, 1, PAR_MAX_WORKERS, &w) || w != workers)
+            return 0;
+        end = slash;
+    }
+    size_t nlen = (size_t)(end - s);
+    return (nlen == 1 && s[0] == '*') || (strlen(backend) == nlen && !strncmp(s, backend, nlen));
+}
+
+int par_inject_parse(const char *spec, const char *backend, int workers,
+                     struct par_inject *inj, char *msg, size_t len)
 {
     memset(inj, 0, sizeof *inj);
     for (const char *s = spec; s && *s;) {
@@ -41,10 +61,7 @@ int par_inject_parse(const char *spec, const char *backend, struct par_inject *i
         if (!colon)
             return par_usage_fail(msg, len, "PAR_TEST_TIMES: expected backend:times, got '%s'",
                                   spec);
-        size_t nlen = (size_t)(colon - s);
-        int match = (nlen == 1 && s[0] == '*')
-                 || (strlen(backend) == nlen && strncmp(s, backend, nlen) == 0);
-        if (match && !inj->active) {
+        if (selects(s, colon, backend, workers) && !inj->active) {
             const char *bar = memchr(colon + 1, '|', (size_t)(end - colon - 1));
             const char *cyc = bar ? bar + 1 : colon + 1;
             if (bar) {

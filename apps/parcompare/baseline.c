@@ -112,14 +112,15 @@ static const cJSON *partner(const cJSON *records, const struct par__point *p)
 }
 
 int par__baseline_apply(struct par__matrix *m, const cJSON *base, double threshold,
-                        int *matched)
+                        int *matched, int *unjudged)
 {
+    *unjudged = 0;
     const cJSON *records = cJSON_GetObjectItemCaseSensitive(base, "records");
     int regressions = 0;
     *matched = 0;
     for (size_t i = 0; i < m->n; i++) {
         struct par__point *p = &m->pts[i];
-        p->has_base = p->regression = 0;
+        p->has_base = p->regression = p->cannot_judge = 0;
         if (p->status != PAR__ST_OK || !p->result)
             continue;
         const cJSON *r = partner(records, p);
@@ -130,10 +131,17 @@ int par__baseline_apply(struct par__matrix *m, const cJSON *base, double thresho
         p->base_median = par__json_num(r, "median_s");
         double bm = par__json_num(r, "mad_s");
         p->base_mad = isnan(bm) ? 0 : bm;
-        double mad = isnan(p->mad) ? 0 : p->mad;
+        p->base_ci_low = p->base_ci_high = NAN;
+        if (par__json_bool(r, "ci_available") == 1) {
+            p->base_ci_low = par__json_num(r, "ci_low_s");
+            p->base_ci_high = par__json_num(r, "ci_high_s");
+        }
         p->change = p->median / p->base_median - 1.0;
-        double diff = p->median - p->base_median;
-        if (p->change > threshold && diff > PAR__NOISE_MADS * (mad + p->base_mad)) {
+        if (isnan(p->ci_low) || isnan(p->ci_high) || isnan(p->base_ci_low)
+            || isnan(p->base_ci_high)) {
+            p->cannot_judge = 1;
+            (*unjudged)++;
+        } else if (p->change > threshold && p->ci_low > p->base_ci_high) {
             p->regression = 1;
             regressions++;
         }

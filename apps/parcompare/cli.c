@@ -115,7 +115,7 @@ enum {
     OPT_ITEMS, OPT_PARMAP_ITEMS, OPT_N, OPT_K, OPT_CUTOFF, OPT_NO_STORY, OPT_STORY_N,
     OPT_STORY_ITEMS, OPT_PYTHON, OPT_PYTHON_N, OPT_PYTHON_ITEMS, OPT_PYTHON_DIR, OPT_BASELINE,
     OPT_THRESHOLD, OPT_TIMEOUT, OPT_OUT, OPT_BINDIR, OPT_MPIRUN, OPT_GRAIN, OPT_NO_GRAIN,
-    OPT_NODES, OPT_HOSTFILE
+    OPT_NODES, OPT_HOSTFILE, OPT_CI_TARGET, OPT_MAX_REPS, OPT_TIME_BUDGET, OPT_MAX_WARMUP
 };
 
 static const struct option long_opts[] = {
@@ -124,6 +124,10 @@ static const struct option long_opts[] = {
     { "workers", required_argument, NULL, OPT_WORKERS },
     { "reps", required_argument, NULL, OPT_REPS },
     { "warmup", required_argument, NULL, OPT_WARMUP },
+    { "ci-target", required_argument, NULL, OPT_CI_TARGET },
+    { "max-reps", required_argument, NULL, OPT_MAX_REPS },
+    { "time-budget", required_argument, NULL, OPT_TIME_BUDGET },
+    { "max-warmup", required_argument, NULL, OPT_MAX_WARMUP },
     { "quick", no_argument, NULL, OPT_QUICK },
     { "full", no_argument, NULL, OPT_FULL },
     { "items", required_argument, NULL, OPT_ITEMS },
@@ -156,6 +160,37 @@ static const struct option long_opts[] = {
 static const char *opt_name(int val)
 {
     return par_option_name(long_opts, val);
+}
+
+/* --ci-target, --max-reps, --time-budget, --max-warmup: checked with the
+ * children's own ranges, kept as text and passed on. */
+static int sampling_opt(struct par__cli *c, int opt, const char *arg, char *msg, size_t len)
+{
+    double d;
+    long long v;
+    int rc;
+    switch (opt) {
+    case OPT_CI_TARGET:
+        if ((rc = real_opt("--ci-target", arg, 0.1, 100, "%", &d, msg, len)))
+            return rc;
+        c->ci_target = arg;
+        return 0;
+    case OPT_TIME_BUDGET:
+        if ((rc = real_opt("--time-budget", arg, 0, 86400, " s", &d, msg, len)))
+            return rc;
+        c->time_budget = arg;
+        return 0;
+    case OPT_MAX_REPS:
+        if ((rc = whole_opt("--max-reps", arg, 6, PAR_MAX_REPS, &v, msg, len)))
+            return rc;
+        c->max_reps = arg;
+        return 0;
+    default:
+        if ((rc = whole_opt("--max-warmup", arg, 0, PAR_MAX_WARMUP, &v, msg, len)))
+            return rc;
+        c->max_warmup = arg;
+        return 0;
+    }
 }
 
 /* The largest list a child accepts for --items (it checks memory itself;
@@ -207,6 +242,13 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
             if ((rc = whole_opt("--warmup", optarg, 0, PAR_MAX_WARMUP, &v, msg, len)))
                 return rc;
             c->warmup = (int)v;
+            break;
+        case OPT_CI_TARGET:
+        case OPT_MAX_REPS:
+        case OPT_TIME_BUDGET:
+        case OPT_MAX_WARMUP:
+            if ((rc = sampling_opt(c, opt, optarg, msg, len)))
+                return rc;
             break;
         case OPT_QUICK:
         case OPT_FULL:
@@ -347,11 +389,18 @@ void par__cli_usage(void *stream)
 "                         per workload as the reference)\n"
 "      --workers LIST     worker counts, e.g. 1,2,4 (default: 1..cores and 2*cores;\n"
 "                         above 8 cores, powers of two up to the cores)\n"
-"      --quick            small sizes, 3 repetitions: the whole matrix in about a\n"
-"                         minute on 2 cores, two at most (the default)\n"
-"      --full             the programs' default sizes, 5 repetitions\n"
-"      --reps R           timed repetitions per point, 1..%d\n"
-"      --warmup W         untimed warm-up runs per point, 0..%d (default 1)\n"
+"      --quick            small sizes, repetitions within a 1 s budget per point:\n"
+"                         the whole matrix in about two minutes on 2 cores (default)\n"
+"      --full             the programs' default sizes, a 10 s budget per point\n"
+"      --reps R           exactly R timed repetitions per point, 1..%d (default:\n"
+"                         repeat until the 95%% CI of the median is within target;\n"
+"                         below 6 there is no CI and --baseline cannot judge)\n"
+"      --ci-target P      the CI half-width to reach, in %% (default 5)\n"
+"      --max-reps R       at most R samples per point (quick 30, full 100)\n"
+"      --time-budget S    stop adding samples after S s of runs (quick 1, full 10;\n"
+"                         6 samples are always taken)\n"
+"      --warmup W         at least W warm-up runs per point, 0..%d (default 1)\n"
+"      --max-warmup M     warm up until the times stop falling, at most M (default 20)\n"
 "      --items N          map: items          --parmap-items N  parmap: list length\n"
 "      --n N              fib and fibtask: n  --k K             fib: calls\n"
 "      --cutoff C         fibtask: serial below this n\n"
@@ -371,8 +420,8 @@ void par__cli_usage(void *stream)
 "\n"
 "Comparing and running\n"
 "      --baseline FILE    compare with an earlier results.json\n"
-"      --threshold PCT    slower than the baseline by more than PCT %% and beyond the\n"
-"                         noise (3 x the summed MADs) is a regression (default 10)\n"
+"      --threshold PCT    slower than the baseline by more than PCT %% with disjoint\n"
+"                         95%% CIs is a regression (default 10)\n"
 "      --timeout S        seconds per child before it is killed (default 60)\n"
 "      --out DIR          output folder (default: a new results/<date-time>)\n"
 "      --bin-dir DIR      where poolmap and parmap are (default: beside parcompare)\n"
@@ -389,6 +438,7 @@ void par__cli_usage(void *stream)
 "\n"
 "Exit status: 0 every point verified (and no regression); 1 a point failed,\n"
 "crashed, timed out or did not verify, or --baseline found a regression;\n"
-"2 usage error.\n",
+"2 usage error; 3 --baseline could not judge a point (no CI: fewer than 6\n"
+"samples here or in the baseline), and nothing failed or regressed.\n",
             PAR_MAX_REPS, PAR_MAX_WARMUP);
 }

@@ -20,7 +20,10 @@ struct par__cli {
     int nbackends;                          /* 0: every one built */
     int workers[PAR__MAX_WORKER_COUNTS];    /* ascending, no repeats */
     int nworkers;                           /* 0: 1..cores and 2*cores */
-    int reps, warmup;                       /* -1: the mode's default */
+    int reps, warmup;                       /* -1: the mode's default (reps: adaptive) */
+    /* Adaptive repetitions (issue 10), checked here and passed to every child
+     * as given; NULL: the mode's. */
+    const char *ci_target, *max_reps, *time_budget, *max_warmup;
     size_t items, parmap_items;             /* 0: the mode's sizes */
     int n, k, cutoff;                       /* 0: the mode's sizes */
     int story;                              /* 0 after --no-story */

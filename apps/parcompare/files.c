@@ -11,6 +11,7 @@
 
 #include "nodes.h"
 #include "records.h"
+#include "uncertainty.h"
 #include "run.h"
 #include "story.h"
 
@@ -204,12 +205,16 @@ static cJSON *record_json(const struct par__point *p)
     add_num_or_null(r, "efficiency", p->efficiency);
     add_num_or_null(r, "karp_flatt", p->karp_flatt);
     cJSON_AddBoolToObject(r, "fastest", p->fastest);
+    par__record_uncertainty(r, p);
     if (p->has_base) {
         cJSON *b = cJSON_AddObjectToObject(r, "baseline");
         cJSON_AddNumberToObject(b, "median_s", p->base_median);
         cJSON_AddNumberToObject(b, "mad_s", p->base_mad);
+        add_num_or_null(b, "ci_low_s", p->base_ci_low);
+        add_num_or_null(b, "ci_high_s", p->base_ci_high);
         cJSON_AddNumberToObject(b, "change", p->change);
         cJSON_AddBoolToObject(b, "regression", p->regression);
+        cJSON_AddBoolToObject(b, "cannot_judge", p->cannot_judge);
     }
     return r;
 }
@@ -299,7 +304,8 @@ static int write_json(const char *dir, const struct par__matrix *m,
         cJSON *b = cJSON_AddObjectToObject(root, "baseline");
         cJSON_AddStringToObject(b, "file", s->baseline);
         cJSON_AddNumberToObject(b, "threshold", s->threshold);
-        cJSON_AddNumberToObject(b, "noise_mads", 3.0);
+        cJSON_AddStringToObject(b, "test", "disjoint 95% CIs of the median");
+        cJSON_AddNumberToObject(b, "cannot_judge", s->unjudged);
         cJSON_AddNumberToObject(b, "matched", s->matched);
         cJSON_AddNumberToObject(b, "regressions", s->regressions);
     }
@@ -355,7 +361,7 @@ static void csv_num(FILE *f, double v, const char *fmt)
 
 #define CSV_HEADER "set,workload,backend,kind,workers,items,n,k,cutoff,reps,warmup," \
     "median_s,mad_s,min_s,max_s,mean_s,stddev_s,speedup,efficiency,karp_flatt,fastest," \
-    "checksum,verified,status,error,wall_s,baseline_median_s,change,regression\n"
+    "checksum,verified,status,error,wall_s,baseline_median_s,change,regression"
 
 static int write_csv(const char *dir, const struct par__matrix *m, char *msg, size_t msglen)
 {
@@ -363,6 +369,7 @@ static int write_csv(const char *dir, const struct par__matrix *m, char *msg, si
     if (!f)
         return -1;
     fputs(CSV_HEADER, f);
+    fprintf(f, "%s\n", par__uncertainty_csv_header);
     for (size_t i = 0; i < m->n; i++) {
         const struct par__point *p = &m->pts[i];
         const cJSON *r = p->result;
@@ -394,7 +401,9 @@ static int write_csv(const char *dir, const struct par__matrix *m, char *msg, si
         csv_num(f, p->wall_s, "%.3f");
         csv_num(f, p->has_base ? p->base_median : NAN, "%.9f");
         csv_num(f, p->has_base ? p->change : NAN, "%.4f");
-        fprintf(f, ",%s\n", p->has_base ? (p->regression ? "true" : "false") : "");
+        fprintf(f, ",%s", p->has_base ? (p->regression ? "true" : "false") : "");
+        par__uncertainty_csv(f, p);
+        fputc('\n', f);
     }
     return par__close_out(f, dir, "results.csv", msg, msglen);
 }

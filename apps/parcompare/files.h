@@ -29,6 +29,7 @@ struct par__summary {
     const char *baseline;         /* path, or NULL */
     double threshold;
     int matched, regressions;
+    int unjudged;                 /* matched points without a CI on either side */
     char plots[12][64];           /* PNG file names written, in the folder */
     int nplots;
     char why_no_plots[256];       /* when none were drawn */

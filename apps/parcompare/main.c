@@ -33,6 +33,7 @@
 #include "run.h"
 #include "story.h"
 #include "table.h"
+#include "uncertainty.h"
 #include "tools.h"
 
 #ifndef PAR_VERSION
@@ -59,8 +60,9 @@ static void join_argv(int argc, char **argv, char *buf, size_t len)
 
 static void outcome_text(const struct par__point *p, char *buf, size_t len)
 {
+    char t[64];
     if (p->status == PAR__ST_OK)
-        snprintf(buf, len, "%.4g ms ± %.2g  ok", p->median * 1e3, p->mad * 1e3);
+        snprintf(buf, len, "%s ms  ok", par__time_text(p, 1e3, t, sizeof t));
     else
         snprintf(buf, len, "FAILED (%s): %s", par__status_name(p->status), p->why);
 }
@@ -94,6 +96,10 @@ static void print_footer(const char *dir, const struct par__matrix *m,
     if (s->baseline)
         printf("baseline: %d regression%s among %d matched points (threshold %.0f%%)\n",
                s->regressions, s->regressions == 1 ? "" : "s", s->matched, s->threshold * 100);
+    if (s->baseline && s->unjudged)
+        printf("baseline: cannot judge %d of them: fewer than 6 samples here or in the "
+               "baseline, so no 95%% CI (run without --reps, or with --reps 6 or more)\n",
+               s->unjudged);
     if (failures)
         printf("%zu of %zu points FAILED (see report.md, Failures)\n", failures, m->n);
     else
@@ -202,9 +208,15 @@ int main(int argc, char **argv)
                            tools.why[plan.skipped[i]]);
     if (c.python && !py_ready)
         par__progress_note(&pg, "parcompare: skipping --python: %s", py.why_not);
-    par__progress_note(&pg, "parcompare: %zu points (%s mode, %d repetition%s each) -> %s",
-                       m.n, plan.full ? "full" : "quick", plan.reps, plan.reps == 1 ? "" : "s",
-                       dir);
+    char reps[96];
+    if (plan.reps > 0)
+        snprintf(reps, sizeof reps, "%d repetition%s each", plan.reps, plan.reps == 1 ? "" : "s");
+    else
+        snprintf(reps, sizeof reps, "repetitions to a +-%s%% CI, %s s budget each",
+                 plan.ci_target, plan.time_budget);
+    par__run_sampling(plan.ci_target, plan.max_reps, plan.time_budget, plan.max_warmup);
+    par__progress_note(&pg, "parcompare: %zu points (%s mode, %s) -> %s", m.n,
+                       plan.full ? "full" : "quick", reps, dir);
     par__child_interrupts();
     struct par__load load;
     par__load_begin(&load);
@@ -254,11 +266,13 @@ int main(int argc, char **argv)
     s.grain = grain;
     if (base) {
         s.baseline = c.baseline;
-        s.regressions = par__baseline_apply(&m, base, c.threshold, &s.matched);
+        s.regressions = par__baseline_apply(&m, base, c.threshold, &s.matched, &s.unjudged);
         cJSON_Delete(base);
     }
     size_t failures = par__matrix_failures(&m) + (size_t)grain_failures;
-    int status = failures || s.regressions ? 1 : 0;
+    /* Exit 3: nothing failed or regressed, but some verdict could not be
+     * given (too few samples for a CI); see --help. */
+    int status = failures || s.regressions ? 1 : s.unjudged ? 3 : 0;
     if (plan.nworkloads && par__plots_draw(dir, &m, &plan, &tools, PLOT_TIMEOUT_S, &s))
         fprintf(stderr, "parcompare: no plots: %s\n", s.why_no_plots);
     char why_grain[256];

@@ -85,6 +85,8 @@ long par__matrix_add(struct par__matrix *m, const struct par__point *p)
     q->exit_code = 0;
     q->wall_s = 0;
     q->median = q->mad = NAN;
+    q->ci_low = q->ci_high = q->speedup_low = q->speedup_high = NAN;
+    q->base_ci_low = q->base_ci_high = NAN;
     q->speedup = q->efficiency = q->karp_flatt = NAN;
     q->fastest = 0;
     q->has_base = q->regression = 0;

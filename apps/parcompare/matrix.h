@@ -83,16 +83,25 @@ struct par__point {
     cJSON *result;                 /* the child's record without "env"; owned, may be NULL */
     cJSON *env;                    /* the child's "env" object; owned, may be NULL */
     double median, mad;            /* from result; NaN when there is none */
+    /* The child's sampling (uncertainty.c); NaN/0 when there is none. */
+    double ci_low, ci_high;        /* 95 % CI of the median; NaN when unavailable */
+    int samples, warmups;          /* timed samples, warm-ups taken */
+    int target_reached;            /* the CI met the child's --ci-target */
 
     /* Derived (table.c): NaN when not applicable. */
     double speedup, efficiency, karp_flatt;
-    int fastest;                   /* 1 on the fastest verified point of its workload */
+    double speedup_low, speedup_high; /* from the CI ends of both medians; NaN without CIs */
+    int fastest;                   /* 1 on the fastest verified point of its workload when
+                                      its CI lies below the runner-up's */
+    const struct par__point *tied_with; /* else the runner-up it cannot be told from */
 
     /* Baseline comparison (baseline.c). */
     int has_base;                  /* a matching point was found in the baseline */
     double base_median, base_mad;
     double change;                 /* median / base_median - 1 */
-    int regression;                /* slower beyond threshold and noise */
+    double base_ci_low, base_ci_high; /* NaN when the baseline had no CI */
+    int regression;                /* slower beyond threshold and significantly */
+    int cannot_judge;              /* too few samples here or there for a verdict */
 };
 
 struct par__matrix {

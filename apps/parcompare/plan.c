@@ -15,9 +15,13 @@ static const struct par__sizes quick_sizes[PAR_W_COUNT_] = {
     [PAR_W_FIBTASK] = { .n = 38, .cutoff = 23 },
 };
 
-#define QUICK_REPS 3
-#define FULL_REPS 5
 #define DEFAULT_WARMUP 1
+/* Adaptive repetitions: the quick mode's budget keeps the matrix near two
+ * minutes on 2 cores (6 samples are taken whatever the budget). */
+#define QUICK_MAX_REPS "30"
+#define QUICK_BUDGET_S "1"
+#define FULL_MAX_REPS "100"
+#define FULL_BUDGET_S "10"
 
 static void apply_overrides(struct par__plan *pl, const struct par__cli *c)
 {
@@ -92,8 +96,12 @@ void par__plan_make(struct par__plan *pl, const struct par__cli *c, const struct
     if (!c->full)
         memcpy(pl->sizes, quick_sizes, sizeof pl->sizes);
     apply_overrides(pl, c);
-    pl->reps = c->reps > 0 ? c->reps : c->full ? FULL_REPS : QUICK_REPS;
+    pl->reps = c->reps > 0 ? c->reps : 0;
     pl->warmup = c->warmup >= 0 ? c->warmup : DEFAULT_WARMUP;
+    pl->ci_target = c->ci_target ? c->ci_target : "5";
+    pl->max_reps = c->max_reps ? c->max_reps : c->full ? FULL_MAX_REPS : QUICK_MAX_REPS;
+    pl->time_budget = c->time_budget ? c->time_budget : c->full ? FULL_BUDGET_S : QUICK_BUDGET_S;
+    pl->max_warmup = c->max_warmup ? c->max_warmup : "20";
 }
 
 int par__plan_matrix(const struct par__plan *pl, struct par__matrix *m)

@@ -18,7 +18,8 @@ struct par__plan {
     int workers[PAR__MAX_WORKER_COUNTS];
     int nworkers;
     struct par__sizes sizes[PAR_W_COUNT_];  /* per workload; 0 = program default */
-    int reps, warmup;
+    int reps, warmup;                       /* reps 0: adaptive */
+    const char *ci_target, *max_reps, *time_budget, *max_warmup; /* passed to children */
     int cores;
     const struct par__nodes *nodes;         /* --nodes given: MPI points per node count */
 };

@@ -207,8 +207,11 @@ static int time_plot(FILE *g, const char *dir, const char *datadir, const struct
                 continue;
             if (!rows++)
                 fprintf(d, "%s# %d workers\n", blocks ? "\n\n" : "", wl[j]);
-            fprintf(d, "%.2f %.6f %.6f\n", bars[b].x, bars[b].p->median * scale,
-                    bars[b].p->mad * scale);
+            /* Error bars: the 95 % CI of the median; none without a CI. */
+            const struct par__point *p = bars[b].p;
+            int ci = !isnan(p->ci_low) && !isnan(p->ci_high);
+            fprintf(d, "%.2f %.6f %.6f %.6f\n", bars[b].x, p->median * scale,
+                    (ci ? p->ci_low : p->median) * scale, (ci ? p->ci_high : p->median) * scale);
         }
         if (rows)
             blockj[blocks++] = j;
@@ -223,7 +226,7 @@ static int time_plot(FILE *g, const char *dir, const char *datadir, const struct
     char png[4300];
     snprintf(png, sizeof png, "%s/time-%s.png", dir, wn);
     par__gp_string(g, png);
-    fprintf(g, "\nset title \"%s (%s): median time per back end (error bars: MAD)\" "
+    fprintf(g, "\nset title \"%s (%s): median time per back end (error bars: 95%% CI)\" "
                "font ',13'\n", wn, sizes);
     fprintf(g, "set ylabel 'median time (%s)%s'\n", unit,
             tmax / tmin > 30 ? ", log scale" : "");
@@ -242,7 +245,7 @@ static int time_plot(FILE *g, const char *dir, const char *datadir, const struct
             fprintf(g, ", \\\n     ");
         par__gp_string(g, data);
         int wk = wl[blockj[b]];
-        fprintf(g, " index %d using 1:2:3 with boxerrorbars lc rgb '%s' title '%d worker%s'", b,
+        fprintf(g, " index %d using 1:2:3:4 with boxerrorbars lc rgb '%s' title '%d worker%s'", b,
                 workers_colour[(size_t)blockj[b] % NWCOL], wk, wk == 1 ? "" : "s");
     }
     fprintf(g, "\n");

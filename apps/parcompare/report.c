@@ -65,15 +65,19 @@ static void how_to_read(FILE *f, int cores)
 {
     fprintf(f, "## How to read the tables\n\n"
             "Each point is one child process (poolmap, parmap, or parmap under mpirun) that "
-            "runs the workload with 1 warm-up and R timed repetitions and checks every result "
-            "against the serial reference. **median ± MAD** are the median and the median "
-            "absolute deviation of the timed repetitions (the timer surrounds the back end's "
+            "warms up until its times stop falling, then repeats until the 95%% confidence "
+            "interval of the median is within the target (or the budget ends; n samples), "
+            "and checks every result against the serial reference. **median [95%% CI]** "
+            "is the median of the timed repetitions and its nonparametric confidence "
+            "interval (order statistics; none below 6 samples) (the timer surrounds the back end's "
             "map or tree call only: starting threads, forking processes and MPI_Init are "
             "outside it). **speed-up** = serial median / median. With q = min(workers, %d "
             "cores), **efficiency** = speed-up / q and the **Karp–Flatt** serial fraction "
             "e = (1/speed-up − 1/q) / (1 − 1/q): 0 means perfectly parallel, growing values "
-            "mean overheads or serial parts, above 1 means slower than serial. The fastest "
-            "verified point of each workload is in bold. See docs/parcompare.md.\n\n", cores);
+            "mean overheads or serial parts; it is n/a where speed-up <= 1 or q = 1. The "
+            "speed-up range comes from the CI ends of both medians. The fastest verified "
+            "point of each workload is in bold only when its CI lies below the runner-up's; "
+            "otherwise it is \"tied with\" it. See docs/parcompare.md.\n\n", cores);
 }
 
 static void failures(FILE *f, const struct par__matrix *m)
@@ -100,10 +104,11 @@ static void baseline_section(FILE *f, const struct par__matrix *m, const struct 
     if (!s->baseline)
         return;
     fprintf(f, "## Against the baseline\n\nCompared with `%s`: a point is a regression when it "
-            "is more than %.0f%% slower and the difference exceeds %.0f × (its MAD + the "
-            "baseline's MAD). %d of this run's points found a partner (same workload, back "
-            "end, workers and sizes).\n\n", s->baseline, s->threshold * 100, PAR__NOISE_MADS,
-            s->matched);
+            "is more than %.0f%% slower and its 95%% CI of the median lies wholly above the "
+            "baseline's. %d of this run's points found a partner (same workload, back "
+            "end, workers and sizes); %d of them could not be judged (no CI: fewer than 6 "
+            "samples on one side).\n\n", s->baseline, s->threshold * 100, s->matched,
+            s->unjudged);
     if (!s->regressions) {
         fprintf(f, "No regression.\n\n");
         return;

@@ -8,6 +8,7 @@
 #include "child.h"
 #include "nodes.h"
 #include "records.h"
+#include "uncertainty.h"
 
 #define MAX_ARGS 40
 
@@ -55,6 +56,20 @@ const char *par__mpirun_flags(const struct par__tools *t)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", buf[0] ? " " : "",
                  ompi_flags[i]);
     return buf;
+}
+
+static const char *sampling_flags[4][2] = {
+    { "--ci-target", NULL }, { "--max-reps", NULL }, { "--time-budget", NULL },
+    { "--max-warmup", NULL },
+};
+
+void par__run_sampling(const char *ci_target, const char *max_reps, const char *time_budget,
+                       const char *max_warmup)
+{
+    sampling_flags[0][1] = ci_target;
+    sampling_flags[1][1] = max_reps;
+    sampling_flags[2][1] = time_budget;
+    sampling_flags[3][1] = max_warmup;
 }
 
 static void build_args(const struct par__point *p, const struct par__tools *t, struct args *a)
@@ -134,7 +149,14 @@ static void build_args(const struct par__point *p, const struct par__tools *t, s
     int seed = p->workload == PAR_W_MAP ? s->items == 999999 : s->n == 35 && s->k <= 5;
     if ((p->sets & PAR__SET_STORY) && seed && p->workload != PAR_W_PARMAP)
         push(a, "--seed-sizes");
-    push_num(a, "--reps", p->reps);
+    if (p->reps > 0)
+        push_num(a, "--reps", p->reps);
+    else
+        for (int i = 0; i < 4; i++)
+            if (sampling_flags[i][1]) {
+                push(a, sampling_flags[i][0]);
+                push(a, sampling_flags[i][1]);
+            }
     push_num(a, "--warmup", p->warmup);
 }
 
@@ -233,6 +255,8 @@ int par__run_point(struct par__point *p, const struct par__tools *t, double time
     if (p->status != PAR__ST_OK) {
         /* A failed point has no time to show. */
         p->median = p->mad = NAN;
+    } else {
+        par__point_read_sampling(p);
     }
     return 0;
 }

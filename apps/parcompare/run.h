@@ -19,6 +19,12 @@ const char *par__mpirun_flags(const struct par__tools *t);
  * -1 when out of memory. */
 int par__run_point(struct par__point *p, const struct par__tools *t, double timeout_s);
 
+/* The adaptive-repetition flags every child gets when its point has no
+ * fixed --reps: --ci-target, --max-reps, --time-budget, --max-warmup values
+ * (strings kept, not copied). Call once before running points. */
+void par__run_sampling(const char *ci_target, const char *max_reps, const char *time_budget,
+                       const char *max_warmup);
+
 /* "fib omp -j 2" for progress lines. */
 const char *par__point_label(const struct par__point *p, char *buf, size_t len);
 

@@ -3,6 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "uncertainty.h"
+
 static int in_matrix(const struct par__point *p)
 {
     return (p->sets & PAR__SET_MATRIX) != 0;
@@ -35,20 +37,15 @@ void par__table_derive(struct par__matrix *m, int cores)
             q = 1;
         p->speedup = S;
         p->efficiency = S / q;
-        if (q > 1)
+        par__speedup_bounds(p, s);
+        /* The serial fraction explains a speed-up; with none (S <= 1) or one
+         * core there is nothing for it to explain (values like 43006 for a
+         * point slower than serial meant nothing: issue 10). */
+        if (q > 1 && S > 1)
             p->karp_flatt = (1.0 / S - 1.0 / q) / (1.0 - 1.0 / q);
     }
-    for (int w = 0; w < PAR_W_COUNT_; w++) {
-        struct par__point *best = NULL;
-        for (size_t i = 0; i < m->n; i++) {
-            struct par__point *p = &m->pts[i];
-            if (in_matrix(p) && (int)p->workload == w && p->status == PAR__ST_OK
-                && (!best || p->median < best->median))
-                best = p;
-        }
-        if (best)
-            best->fastest = 1;
-    }
+    for (int w = 0; w < PAR_W_COUNT_; w++)
+        par__mark_fastest(m, w, in_matrix);
 }
 
 const char *par__time_unit(double seconds)
@@ -81,16 +78,18 @@ static void heading(FILE *f, const struct par__matrix *m, enum par_workload w, i
     char sizes[96] = "";
     if (any)
         par__point_sizes_text(ref && ref->result ? ref : any, sizes, sizeof sizes);
-    int reps = any ? any->reps : 0, warm = any ? any->warmup : 0;
-    if (markdown)
-        fprintf(f, "### %s\n\n%s; %d timed repetition%s (+%d warm-up) per point; %d core%s. "
-                "Speed-up is against the serial median",
-                par_workload_name(w), sizes, reps, reps == 1 ? "" : "s", warm, cores,
-                cores == 1 ? "" : "s");
+    char reps[96];
+    if (any && any->reps > 0)
+        snprintf(reps, sizeof reps, "%d timed repetition%s", any->reps, any->reps == 1 ? "" : "s");
     else
-        fprintf(f, "%s: %s; %d timed repetition%s (+%d warm-up) per point; %d core%s",
-                par_workload_name(w), sizes, reps, reps == 1 ? "" : "s", warm, cores,
-                cores == 1 ? "" : "s");
+        snprintf(reps, sizeof reps, "repetitions until the 95%% CI is within the target");
+    if (markdown)
+        fprintf(f, "### %s\n\n%s; %s per point, after warm-ups until steady; %d core%s. "
+                "Times are medians [95%% CI]. Speed-up is against the serial median",
+                par_workload_name(w), sizes, reps, cores, cores == 1 ? "" : "s");
+    else
+        fprintf(f, "%s: %s; %s per point (n), after warm-ups until steady; %d core%s",
+                par_workload_name(w), sizes, reps, cores, cores == 1 ? "" : "s");
     if (markdown) {
         if (ref && ref->status == PAR__ST_OK)
             fprintf(f, " (%.4g ms).\n\n", ref->median * 1e3);
@@ -107,7 +106,8 @@ static const char *baseline_text(const struct par__point *p, char *buf, size_t l
         return "";
     if (!p->has_base)
         return "new";
-    snprintf(buf, len, "%+.1f%%%s", p->change * 100.0, p->regression ? " REGRESSION" : "");
+    snprintf(buf, len, "%+.1f%%%s", p->change * 100.0,
+             p->regression ? " REGRESSION" : p->cannot_judge ? " cannot judge" : "");
     return buf;
 }
 
@@ -122,14 +122,14 @@ void par__table_print(FILE *f, const struct par__matrix *m, const int *ws, int n
         double scale = par__time_scale(unit);
         heading(f, m, w, cores, markdown);
         char col[48];
-        snprintf(col, sizeof col, "median ± MAD (%s)", unit);
+        snprintf(col, sizeof col, "median [95%% CI] (%s)", unit);
         if (markdown) {
-            fprintf(f, "| back end | kind | workers | %s | speed-up | efficiency | "
+            fprintf(f, "| back end | kind | workers | %s | n | speed-up [range] | efficiency | "
                     "Karp–Flatt e |%s note |\n", col, with_baseline ? " vs baseline |" : "");
-            fprintf(f, "|---|---|--:|--:|--:|--:|--:|%s---|\n", with_baseline ? "--:|" : "");
+            fprintf(f, "|---|---|--:|--:|--:|--:|--:|--:|%s---|\n", with_baseline ? "--:|" : "");
         } else {
-            fprintf(f, "  %-8s %-9s %7s  %-22s %8s %10s %10s%s\n", "back end", "kind",
-                    "workers", col, "speed-up", "efficiency", "Karp-Flatt",
+            fprintf(f, "  %-8s %-9s %7s  %-28s %4s %-18s %10s %10s%s\n", "back end", "kind",
+                    "workers", col, "n", "speed-up [range]", "efficiency", "Karp-Flatt",
                     with_baseline ? "  vs baseline" : "");
         }
         for (size_t i = 0; i < m->n; i++) {
@@ -137,35 +137,40 @@ void par__table_print(FILE *f, const struct par__matrix *m, const int *ws, int n
             if (!in_matrix(p) || p->workload != w)
                 continue;
             const char *kind = par__be_kind(p->backend);
-            char med[64], sp[32], ef[32], kf[32], bl[48];
-            if (p->status == PAR__ST_OK) {
-                snprintf(med, sizeof med, "%.4g ± %.2g", p->median * scale, p->mad * scale);
-            } else {
-                snprintf(med, sizeof med, "%s", "FAILED");
-            }
+            char med[64], sp[48], ef[32], kf[32], bl[48], fast[64];
+            par__time_text(p, scale, med, sizeof med);
             fmt_num(sp, sizeof sp, p->speedup, "%.2f");
+            if (!isnan(p->speedup_low))
+                snprintf(sp + strlen(sp), sizeof sp - strlen(sp), " [%.2f, %.2f]",
+                         p->speedup_low, p->speedup_high);
+            const char *ft = par__fastest_text(p, fast, sizeof fast);
             fmt_num(ef, sizeof ef, p->efficiency, "%.2f");
-            fmt_num(kf, sizeof kf, p->karp_flatt, "%.3f");
+            if (isnan(p->karp_flatt) && !isnan(p->speedup))
+                snprintf(kf, sizeof kf, "n/a");
+            else
+                fmt_num(kf, sizeof kf, p->karp_flatt, "%.3f");
             const char *btxt = with_baseline ? baseline_text(p, bl, sizeof bl) : "";
             if (markdown) {
-                fprintf(f, "| %s%s%s | %s | %d | %s | %s | %s | %s |", p->fastest ? "**" : "",
-                        par__be_name(p->backend), p->fastest ? "**" : "", kind, p->workers,
-                        med, sp, ef, kf);
+                fprintf(f, "| %s%s%s | %s | %d | %s | %d | %s | %s | %s |",
+                        p->fastest ? "**" : "", par__be_name(p->backend),
+                        p->fastest ? "**" : "", kind, p->workers, med, p->samples, sp, ef, kf);
                 if (with_baseline)
                     fprintf(f, " %s |", btxt);
                 if (p->status != PAR__ST_OK)
                     fprintf(f, " %s: %s |\n", par__status_name(p->status), p->why);
+                else if (p->fastest)
+                    fprintf(f, " **fastest** |\n");
                 else
-                    fprintf(f, " %s |\n", p->fastest ? "**fastest**" : "");
+                    fprintf(f, " %s |\n", ft);
             } else {
-                fprintf(f, "  %-8s %-9s %7d  %-22s %8s %10s %10s", par__be_name(p->backend), kind,
-                        p->workers, med, sp, ef, kf);
+                fprintf(f, "  %-8s %-9s %7d  %-28s %4d %-18s %10s %10s", par__be_name(p->backend),
+                        kind, p->workers, med, p->samples, sp, ef, kf);
                 if (with_baseline)
                     fprintf(f, "  %-12s", btxt);
                 if (p->status != PAR__ST_OK)
                     fprintf(f, "  %s: %s", par__status_name(p->status), p->why);
-                else if (p->fastest)
-                    fprintf(f, "  <- fastest");
+                else if (*ft)
+                    fprintf(f, "  <- %s", ft);
                 fputc('\n', f);
             }
         }

@@ -20,8 +20,10 @@
 #include "run.h"
 
 #define RUN_TIMEOUT_S 100.0
-/* Serial near 10 ms, any other back end near 6 ms, with some spread. */
+/* Serial near 10 ms, any other back end near 5 ms on 2 workers and 6 ms
+ * otherwise, with some spread (1 %: every CI is disjoint from the others). */
 #define INJECTED_TIMES "PAR_TEST_TIMES=serial:0.0100,0.0102,0.0098,0.0101,0.0099;" \
+                       "*/2:0.0050,0.0051,0.0049,0.00505,0.00495;"                   \
                        "*:0.0060,0.0061,0.0059,0.00605,0.00595"
 #define MAX_ARGS 48
 
@@ -185,7 +187,7 @@ static int group_setup(void **state)
      * on how loaded the machine is. The back ends still run and verify. */
     char *const times_env[] = { INJECTED_TIMES, NULL };
     base = pc(times_env, "--workloads", "map,fib", "--backends", backends, "--workers", "1,2",
-              "--items", "1000", "--n", "18", "--k", "2", "--reps", "2", "--warmup", "0",
+              "--items", "1000", "--n", "18", "--k", "2", "--reps", "6", "--warmup", "0",
               "--story-n", "12", "--story-items", "1000", "--out", base_dir, NULL);
     return 0;
 }
@@ -284,7 +286,9 @@ static void results_csv_has_the_documented_columns(void **state)
     const char *header = "set,workload,backend,kind,workers,items,n,k,cutoff,reps,warmup,"
                          "median_s,mad_s,min_s,max_s,mean_s,stddev_s,speedup,efficiency,"
                          "karp_flatt,fastest,checksum,verified,status,error,wall_s,"
-                         "baseline_median_s,change,regression\n";
+                         "baseline_median_s,change,regression,ci_low_s,ci_high_s,samples,"
+                         "warmups,target_reached,speedup_low,speedup_high,tied_with,"
+                         "cannot_judge\n";
     assert_true(strncmp(csv, header, strlen(header)) == 0);
     cJSON *root = load_json(base_dir, "results.json");
     int records = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "records"));
@@ -309,7 +313,7 @@ static void report_md_has_every_section(void **state)
     const char *sections[] = { "## Summary", "## How to read the tables", "## Results",
                                "### map", "### fib", "## The cheatsheet story",
                                "## Beside Python", "## Failures", "## Environment",
-                               "| back end | kind | workers | median ± MAD",
+                               "| back end | kind | workers | median [95% CI]",
                                "Karp–Flatt", "**fastest**", "`nothread`", "`hasthread`",
                                "`pool_map`", "`ordinary_map`", "`nomultiprocess`",
                                "`hasmultiprocess`", "`thread`", "`process`", "9.51 s",
@@ -364,6 +368,8 @@ static void check_fault(struct par_test_out r, const char *out, const char *stat
             fail_msg("why '%s' lacks '%s'", str_of(bad, "why"), why);
         assert_string_equal(str_of(good, "status"), "ok");
         assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(bad, "speedup")));
+        /* A failed run has no median. */
+        assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(bad, "median_s")));
     }
     cJSON_Delete(root);
     /* The table shows both failures; the footer counts them. */
@@ -521,6 +527,66 @@ static void a_faster_run_is_no_regression(void **state)
     (void)state;
     /* The baseline was three times slower everywhere. */
     expect_no_regression("baseline-fast.json", 3.0, "faster");
+}
+
+static void too_few_samples_cannot_be_judged_exit_3(void **state)
+{
+    (void)state;
+    char path[320], dir[320];
+    snprintf(path, sizeof path, "%s/baseline-slow3.json", tmpdir);
+    doctored_baseline(path, 0.5, 1.0); /* +100 % on fib: still no verdict */
+    snprintf(dir, sizeof dir, "%s/three", tmpdir);
+    char *const env[] = { INJECTED_TIMES, NULL };
+    struct par_test_out r = pc(env, "--workloads", "map,fib", "--backends", "serial", "--items",
+                               "1000", "--n", "18", "--k", "2", "--reps", "3", "--warmup", "0",
+                               "--no-story", "--baseline", path, "--out", dir, NULL);
+    expect_exit(&r, 3);
+    assert_int_equal(par_test_count(r.out, "REGRESSION"), 0);
+    assert_non_null(strstr(r.out, "baseline: cannot judge 2 of them"));
+    assert_int_equal(par_test_count(r.out, "cannot judge"), 3); /* 2 rows + the footer */
+    cJSON *root = load_json(dir, "results.json");
+    const cJSON *fb = cJSON_GetObjectItemCaseSensitive(find_record(root, "fib", "serial", 1),
+                                                       "baseline");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fb, "cannot_judge")));
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(fb, "regression")));
+    cJSON_Delete(root);
+    /* One sample: no +-, and no interval anywhere. */
+    assert_null(strstr(r.out, "±"));
+    par_test_out_free(&r);
+}
+
+/* Two points whose CIs overlap are tied: neither is called fastest. */
+static void overlapping_points_are_tied_not_fastest(void **state)
+{
+    (void)state;
+    skip_without_second_backend();
+    char dir[320], backends[64];
+    snprintf(dir, sizeof dir, "%s/tied", tmpdir);
+    snprintf(backends, sizeof backends, "serial,%s", second);
+    /* -j 1 and -j 2 report the same series. */
+    char *const env[] = { "PAR_TEST_TIMES=serial:0.010,0.011,0.009;*:0.006,0.0061,0.0059",
+                          NULL };
+    struct par_test_out r = pc(env, "--workloads", "fib", "--backends", backends, "--workers",
+                               "1,2", "--n", "18", "--k", "2", "--reps", "6", "--warmup", "0",
+                               "--no-story", "--out", dir, NULL);
+    expect_exit(&r, 0);
+    assert_int_equal(par_test_count(r.out, "<- fastest"), 0);
+    char want[64];
+    snprintf(want, sizeof want, "<- tied with %s -j ", second);
+    assert_int_equal(par_test_count(r.out, want), 1);
+    cJSON *root = load_json(dir, "results.json");
+    const cJSON *rec;
+    int tied = 0;
+    cJSON_ArrayForEach(rec, cJSON_GetObjectItemCaseSensitive(root, "records")) {
+        assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec, "fastest")));
+        tied += cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "tied_with"));
+    }
+    assert_int_equal(tied, 1);
+    /* Karp-Flatt is n/a at -j 1 (one core), a number at -j 2 (S > 1). */
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(find_record(root, "fib", second, 1),
+                                                              "karp_flatt")));
+    cJSON_Delete(root);
+    par_test_out_free(&r);
 }
 
 /* ---- bad input ------------------------------------------------------------- */
@@ -696,6 +762,8 @@ int main(void)
         cmocka_unit_test(baseline_flags_an_injected_regression),
         cmocka_unit_test(baseline_without_slowdown_passes),
         cmocka_unit_test(a_faster_run_is_no_regression),
+        cmocka_unit_test(too_few_samples_cannot_be_judged_exit_3),
+        cmocka_unit_test(overlapping_points_are_tied_not_fastest),
         cmocka_unit_test(every_bad_input_is_one_line_and_exit_2),
         cmocka_unit_test(help_names_every_option),
         cmocka_unit_test(missing_tools_are_skipped_with_one_line),
