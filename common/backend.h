@@ -38,6 +38,9 @@ struct par_run {
     const char *workers_from; /* back end: where its own worker count came from
                                  ("launcher" for MPI, "fixed" for serial); NULL
                                  keeps the options' source */
+    int workers_ran;    /* back end, after each map/tree: the workers that really
+                           took part (threads in the OpenMP team, pool threads
+                           that ran a task); 0 = not reported */
     void *state;        /* back end private, owned by the back end (freed in close) */
     char detail[128];   /* back end: one line on how it ran ("schedule=dynamic,chunk=64") */
     char errmsg[256];   /* back end: one line saying why a call failed */

@@ -204,11 +204,17 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
     }
 
     enum fault fault = fault_for(be->name);
-    int verified = 1;
+    /* The most workers that took part in any run: a pool's fast chunks may
+     * all go to one thread in some run, but a team that never reached the
+     * size asked for is what the warning is for. */
+    int verified = 1, ran_max = 0;
     char error[512] = "";
     for (size_t i = 0;; i++) {
         double s = 0;
+        run.workers_ran = 0;
         rc = run_once(be, &run, &wd, fault, &inj, i, &s);
+        if (run.workers_ran > ran_max)
+            ran_max = run.workers_ran;
         if (rc) { /* collective under MPI: every rank leaves here */
             snprintf(error, sizeof error, "back end '%s' failed: %s", be->name,
                      run.errmsg[0] ? run.errmsg : par_strerror(rc));
@@ -244,7 +250,7 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
             .error = error[0] ? error : NULL, .env = &env, .placement = run.placement,
             .warmups = (int)par_sampler_warmups(&sampler),
             .warmup_steady = !sampler.detect ? -1 : sampler.warm.steady,
-            .stop = par_stop_name(sampler.stop),
+            .stop = par_stop_name(sampler.stop), .workers_ran = ran_max,
         };
         par_stats_compute(times, ntimes, &res.stats);
         par_median_ci(times, ntimes, PAR_CI_LEVEL, &res.ci);

@@ -59,6 +59,9 @@ void par_report_text(FILE *f, const struct par_result *r)
     if (r->workers == o->workers && o->workers_from)
         fprintf(f, " (from %s)", o->workers_from);
     fputc('\n', f);
+    char tw[160];
+    if (par_report_team_warning(r, tw, sizeof tw))
+        fprintf(f, "  WARNING   %s\n", tw);
     fprintf(f, "  sizes     ");
     params_text(f, o, ", ", " ");
     fprintf(f, "%s\n", o->seed_sizes ? " (cheatsheet sizes)" : "");
@@ -70,6 +73,15 @@ void par_report_text(FILE *f, const struct par_result *r)
     fprintf(f, "  checksum  0x%016" PRIx64 "\n", r->checksum);
     fprintf(f, "  verified  %s%s%s\n", r->verified ? "yes" : "NO", r->error ? ": " : "",
             r->error ? r->error : "");
+}
+
+const char *par_report_team_warning(const struct par_result *r, char *buf, size_t len)
+{
+    if (r->workers_ran <= 0 || r->workers_ran == r->workers)
+        return NULL;
+    snprintf(buf, len, "asked for %d workers, %d took part (the runtime or the work "
+             "gave fewer)", r->workers, r->workers_ran);
+    return buf;
 }
 
 static void json_num_or_null(FILE *f, const char *key, int have, double v)
@@ -94,6 +106,16 @@ void par_report_sampling_json(FILE *f, const struct par_result *r)
     json_num_or_null(f, "ci_half_width", ci, par_ci_rel_half_width(&r->ci));
     fprintf(f, ",\"ci_target\":%.4f,\"target_reached\":%s", r->opts->ci_target,
             ci && r->target_reached ? "true" : "false");
+    if (r->workers_ran > 0)
+        fprintf(f, ",\"workers_ran\":%d,\"team_warning\":", r->workers_ran);
+    else
+        fputs(",\"workers_ran\":null,\"team_warning\":", f);
+    char tw[160];
+    const char *w = par_report_team_warning(r, tw, sizeof tw);
+    if (w)
+        par_json_string(f, w);
+    else
+        fputs("null", f);
 }
 
 void par_report_json(FILE *f, const struct par_result *r)
@@ -154,7 +176,7 @@ void par_report_csv(FILE *f, const struct par_result *r, int header)
         fputs("tool,workload,backend,kind,workers,items,n,k,cutoff,schedule,chunk,reps,"
               "median_s,min_s,max_s,mean_s,stddev_s,mad_s,checksum,verified,host,cores"
               PAR_PLACEMENT_CSV_HEADER ",samples,warmups,warmup_steady,ci_low_s,ci_high_s,"
-              "target_reached,stop\n", f);
+              "target_reached,stop,workers_ran\n", f);
     size_t items = o->workload == PAR_W_MAP || o->workload == PAR_W_PARMAP ? o->items : 0;
     int n = o->workload == PAR_W_FIB || o->workload == PAR_W_FIBTASK ? o->n : 0;
     int k = o->workload == PAR_W_FIB ? o->k : 0;
@@ -173,7 +195,10 @@ void par_report_csv(FILE *f, const struct par_result *r, int header)
         snprintf(lo, sizeof lo, "%.9f", r->ci.low);
         snprintf(hi, sizeof hi, "%.9f", r->ci.high);
     }
-    fprintf(f, ",%d,%d,%s,%s,%s,%s,%s\n", r->ntimes, r->warmups,
+    fprintf(f, ",%d,%d,%s,%s,%s,%s,%s,", r->ntimes, r->warmups,
             r->warmup_steady > 0 ? "true" : r->warmup_steady == 0 ? "false" : "",
             lo, hi, ci && r->target_reached ? "true" : "false", r->stop ? r->stop : "fixed");
+    if (r->workers_ran > 0)
+        fprintf(f, "%d", r->workers_ran);
+    fputc('\n', f);
 }

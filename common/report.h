@@ -26,6 +26,7 @@ struct par_result {
     int warmup_steady;          /* 1 steady, 0 the cap/budget ended it, -1 test off */
     const char *stop;           /* why repetitions stopped (par_stop_name) */
     int target_reached;         /* CI half-width within opts->ci_target */
+    int workers_ran;            /* most workers that took part in any run; 0 unknown */
     uint64_t checksum;
     int verified;
     const char *error;          /* NULL or one line: why it failed */
@@ -38,6 +39,10 @@ void par_report_text(FILE *f, const struct par_result *r);
  * lines, or JSON members each starting with a comma. */
 void par_report_sampling_text(FILE *f, const struct par_result *r);
 void par_report_sampling_json(FILE *f, const struct par_result *r);
+
+/* The one-line team warning ("asked for 4 workers, 1 took part"), or NULL
+ * when the back end ran the team asked for or does not report it. */
+const char *par_report_team_warning(const struct par_result *r, char *buf, size_t len);
 void par_report_json(FILE *f, const struct par_result *r);
 void par_report_csv(FILE *f, const struct par_result *r, int header);
 

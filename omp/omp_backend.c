@@ -47,9 +47,18 @@ static int omp_map(struct par_run *run, const struct par_map *job)
     const int64_t *in = job->in;
     int64_t *out = job->out;
     long n = (long)job->n;
-#pragma omp parallel for schedule(runtime) num_threads(run->workers)
-    for (long i = 0; i < n; i++)
-        out[i] = fn(in[i]);
+    int team = 0;
+#pragma omp parallel num_threads(run->workers) shared(team)
+    {
+        /* The team the runtime really gave (OMP_DYNAMIC, OMP_THREAD_LIMIT
+         * may shrink it); read after the region's closing barrier. */
+#pragma omp single nowait
+        team = omp_get_num_threads();
+#pragma omp for schedule(runtime)
+        for (long i = 0; i < n; i++)
+            out[i] = fn(in[i]);
+    }
+    run->workers_ran = team;
     snprintf(run->detail, sizeof run->detail, "omp parallel for, schedule(%s,%zu)",
              par_schedule_name(job->schedule), job->chunk);
     return 0;
@@ -71,10 +80,15 @@ static int64_t fib_tasks(int n, int cutoff)
 static int omp_tree(struct par_run *run, int n, int cutoff, int64_t *result)
 {
     int64_t r = 0;
-#pragma omp parallel num_threads(run->workers) shared(r)
+    int team = 0;
+#pragma omp parallel num_threads(run->workers) shared(r, team)
 #pragma omp single
-    r = fib_tasks(n, cutoff);
+    {
+        team = omp_get_num_threads();
+        r = fib_tasks(n, cutoff);
+    }
     *result = r;
+    run->workers_ran = team;
     snprintf(run->detail, sizeof run->detail, "omp tasks, cutoff %d", cutoff);
     return 0;
 }

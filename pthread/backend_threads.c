@@ -42,6 +42,7 @@
 #include "grain_threads.h"
 #include "pool.h"
 #include "taskgroup.h"
+#include "team.h"
 
 #define QUEUE_CAPACITY 1024
 #define WINDOW 2048
@@ -51,6 +52,7 @@ _Static_assert(sizeof(intptr_t) >= sizeof(int64_t), "tree results travel in a vo
 struct threads_state {
     par_pool *pool;
     par_gil *gil;                 /* NULL for "pthread" */
+    struct par_team team;         /* pool threads that ran a task in the last call */
 };
 
 /* ---- open / close ------------------------------------------------------ */
@@ -126,7 +128,7 @@ static int gil_open(struct par_run *run)
 /* ---- map --------------------------------------------------------------- */
 
 struct chunk {
-    const struct threads_state *st;
+    struct threads_state *st;
     par_kernel_fn fn;
     const int64_t *in;
     int64_t *out;
@@ -137,6 +139,7 @@ static int chunk_task(void *arg, void **result)
 {
     (void)result;
     const struct chunk *c = arg;
+    par_team_mark(&c->st->team);
     par_gil *g = c->st->gil;
     if (g) {
         par_gil_acquire(g);
@@ -189,6 +192,7 @@ static int threads_map(struct par_run *run, const struct par_map *job)
     }
     int err = 0;
     size_t submitted = 0, awaited = 0, done = 0, first = 0, last = 0;
+    par_team_begin(&st->team);
     while (done < job->n || awaited < submitted) {
         if (done < job->n && submitted - awaited < WINDOW && err == 0) {
             size_t c = chunk_size(job, run->workers, done);
@@ -218,6 +222,7 @@ static int threads_map(struct par_run *run, const struct par_map *job)
     }
     free(fs);
     free(cs);
+    run->workers_ran = par_team_end(&st->team);
     if (err != 0) {
         snprintf(run->errmsg, sizeof run->errmsg, "a chunk failed: %s", par_strerror(err));
         return err;
@@ -247,6 +252,7 @@ static int fib_task(void *arg, void **result)
 {
     struct fib_node *node = arg;
     struct threads_state *st = node->st;
+    par_team_mark(&st->team);
     int64_t r;
     if (node->n <= node->cutoff) {
         if (st->gil)
@@ -296,12 +302,14 @@ static int threads_tree(struct par_run *run, int n, int cutoff, int64_t *result)
     for (int m = 0; m <= n; m++)
         table[m] = (struct fib_node){ st, m, cutoff, table };
     unsigned long steals0 = par_pool_steals(st->pool);
+    par_team_begin(&st->team);
     par_future *f = NULL;
     int rc = par_pool_submit(st->pool, fib_task, &table[n], &f);
     void *v = NULL;
     if (rc == 0)
         rc = par_future_result(f, PAR_FOREVER, &v);
     par_future_release(f);
+    run->workers_ran = par_team_end(&st->team);
     if (rc != 0) {
         snprintf(run->errmsg, sizeof run->errmsg, "fib task failed: %s", par_strerror(rc));
         return rc;
