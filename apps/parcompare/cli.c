@@ -399,7 +399,7 @@ void par__cli_usage(void *stream)
 "      --max-reps R       at most R samples per point (quick 30, full 100)\n"
 "      --time-budget S    stop adding samples after S s of runs (quick 1, full 10;\n"
 "                         6 samples are always taken)\n"
-"      --warmup W         at least W warm-up runs per point, 0..%d (default 1)\n"
+"      --warmup W         at least W warm-up runs per point, 0..%d (quick 0, full 1)\n"
 "      --max-warmup M     warm up until the times stop falling, at most M (default 20)\n"
 "      --items N          map: items          --parmap-items N  parmap: list length\n"
 "      --n N              fib and fibtask: n  --k K             fib: calls\n"

@@ -87,6 +87,7 @@ struct par__point {
     double ci_low, ci_high;        /* 95 % CI of the median; NaN when unavailable */
     int samples, warmups;          /* timed samples, warm-ups taken */
     int target_reached;            /* the CI met the child's --ci-target */
+    int workers_ran;               /* most workers that took part; 0 not reported */
 
     /* Derived (table.c): NaN when not applicable. */
     double speedup, efficiency, karp_flatt;

@@ -97,7 +97,9 @@ void par__plan_make(struct par__plan *pl, const struct par__cli *c, const struct
         memcpy(pl->sizes, quick_sizes, sizeof pl->sizes);
     apply_overrides(pl, c);
     pl->reps = c->reps > 0 ? c->reps : 0;
-    pl->warmup = c->warmup >= 0 ? c->warmup : DEFAULT_WARMUP;
+    /* Quick: no compulsory warm-up; the drift test (with its first-run spike
+     * rule) still discards a slow start, and a point costs 6 runs at least. */
+    pl->warmup = c->warmup >= 0 ? c->warmup : c->full ? DEFAULT_WARMUP : 0;
     pl->ci_target = c->ci_target ? c->ci_target : "5";
     pl->max_reps = c->max_reps ? c->max_reps : c->full ? FULL_MAX_REPS : QUICK_MAX_REPS;
     pl->time_budget = c->time_budget ? c->time_budget : c->full ? FULL_BUDGET_S : QUICK_BUDGET_S;

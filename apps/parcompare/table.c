@@ -144,6 +144,10 @@ void par__table_print(FILE *f, const struct par__matrix *m, const int *ws, int n
                 snprintf(sp + strlen(sp), sizeof sp - strlen(sp), " [%.2f, %.2f]",
                          p->speedup_low, p->speedup_high);
             const char *ft = par__fastest_text(p, fast, sizeof fast);
+            char warn[64] = "";
+            if (p->status == PAR__ST_OK && p->workers_ran > 0 && p->workers_ran != p->workers)
+                snprintf(warn, sizeof warn, "  WARNING: %d of %d workers took part",
+                         p->workers_ran, p->workers);
             fmt_num(ef, sizeof ef, p->efficiency, "%.2f");
             if (isnan(p->karp_flatt) && !isnan(p->speedup))
                 snprintf(kf, sizeof kf, "n/a");
@@ -158,10 +162,8 @@ void par__table_print(FILE *f, const struct par__matrix *m, const int *ws, int n
                     fprintf(f, " %s |", btxt);
                 if (p->status != PAR__ST_OK)
                     fprintf(f, " %s: %s |\n", par__status_name(p->status), p->why);
-                else if (p->fastest)
-                    fprintf(f, " **fastest** |\n");
                 else
-                    fprintf(f, " %s |\n", ft);
+                    fprintf(f, " %s%s |\n", p->fastest ? "**fastest**" : ft, warn);
             } else {
                 fprintf(f, "  %-8s %-9s %7d  %-28s %4d %-18s %10s %10s", par__be_name(p->backend),
                         kind, p->workers, med, p->samples, sp, ef, kf);
@@ -171,6 +173,7 @@ void par__table_print(FILE *f, const struct par__matrix *m, const int *ws, int n
                     fprintf(f, "  %s: %s", par__status_name(p->status), p->why);
                 else if (*ft)
                     fprintf(f, "  <- %s", ft);
+                fputs(warn, f);
                 fputc('\n', f);
             }
         }

@@ -24,6 +24,8 @@ void par__point_read_sampling(struct par__point *p)
         p->ci_high = par__json_num(r, "ci_high_s");
     }
     p->target_reached = par__json_bool(r, "target_reached") == 1;
+    double ran = par__json_num(r, "workers_ran");
+    p->workers_ran = isnan(ran) ? 0 : (int)ran;
 }
 
 void par__speedup_bounds(struct par__point *p, const struct par__point *s)
