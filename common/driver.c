@@ -195,6 +195,10 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
         .ci_target = o.ci_target, .budget_s = o.time_budget, .warmup_first = o.warmup,
         .warmup_cap = o.max_warmup > o.warmup ? o.max_warmup : o.warmup,
     };
+    /* The drift test needs two windows (6 runs) after the warm-ups; with
+     * --reps below that the user asked for few runs: exactly --warmup. */
+    if (scfg.fixed_reps > 0 && scfg.fixed_reps < 2 * PAR_WARMUP_WINDOW)
+        scfg.warmup_cap = scfg.warmup_first;
     struct par_sampler sampler;
     if (par_sampler_init(&sampler, &scfg)) {
         par_workload_free(&wd);

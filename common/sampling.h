@@ -6,7 +6,8 @@
  *   1. The first `warmup_first` runs are always warm-ups. Then the drift
  *      detector (warmup.h) discards runs until the series stops falling, at
  *      most `warmup_cap` warm-ups in all (equal to warmup_first: detector
- *      off).
+ *      off; the driver turns it off for --reps below 6, which would
+ *      otherwise run more times than asked).
  *   2. After the warm-ups: with `fixed_reps` > 0, exactly that many samples
  *      are kept (--reps). Otherwise samples are added until the CI's relative
  *      half-width is <= ci_target ("target"), or max_reps samples ("max-reps"),

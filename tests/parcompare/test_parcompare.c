@@ -404,7 +404,10 @@ static void a_hanging_child_is_killed_at_the_timeout(void **state)
 {
     (void)state;
     skip_without_second_backend();
-    check_fault(faulty_run("hang", "hang", "1"), "hang", "timeout", "timed out after 1 s");
+    /* The timeout applies to the good serial points too: 5 s is a hundred
+     * times what they need, so that a loaded machine (ASan, parallel ctest)
+     * cannot make them time out as well (1 s once did). */
+    check_fault(faulty_run("hang", "hang", "5"), "hang", "timeout", "timed out after 5 s");
 }
 
 /* ---- --baseline ------------------------------------------------------------ */
@@ -419,10 +422,10 @@ static struct par_test_out baseline_run(const char *baseline, const char *out)
     char *const env[] = { INJECTED_TIMES, NULL };
     if (!baseline)
         return pc(env, "--workloads", "map,fib", "--backends", "serial", "--items", "1000",
-                  "--n", "18", "--k", "2", "--reps", "10", "--warmup", "0", "--no-story",
+                  "--n", "18", "--k", "2", "--reps", "6", "--warmup", "0", "--no-story",
                   "--out", dir, NULL);
     return pc(env, "--workloads", "map,fib", "--backends", "serial", "--items", "1000", "--n",
-              "18", "--k", "2", "--reps", "10", "--warmup", "0", "--no-story", "--baseline",
+              "18", "--k", "2", "--reps", "6", "--warmup", "0", "--no-story", "--baseline",
               baseline, "--out", dir, NULL);
 }
 
