@@ -188,7 +188,7 @@ static void the_mpi_back_end_says_where_its_ranks_ran(void **state)
     r = par_test_mpirun("parmap", NULL, 60, NULL, 2,
                         PAR_ARGS("--csv", "--items", "900", "--reps", "1"));
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, ",nodes,ranks_per_node,threads_per_rank,hosts\n"));
+    assert_non_null(strstr(r.out, ",nodes,ranks_per_node,threads_per_rank,hosts,samples,"));
     assert_non_null(strstr(r.out, ",1,2,1,"));
     par_test_out_free(&r);
 }
