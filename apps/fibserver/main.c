@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 
 #include "options.h"
+#include "proto.h"
 #include "server.h"
 
 #define MAX_CLIENTS_LIMIT 100000
@@ -35,11 +36,13 @@ static void usage(FILE *to)
 {
     fprintf(to,
         "usage: fibserver [--mode pool|coro] [--bind ADDR] [--port N]\n"
-        "                 [--max-clients N] [--idle-timeout S] [--workers N]\n"
+        "                 [--max-clients N] [--idle-timeout S] [--line-timeout S]\n"
+        "                 [--workers N] [--max-n N] [--max-jobs N]\n"
         "\n"
-        "Answers each line holding an integer n (1 <= n <= 92) with fib(n),\n"
+        "Answers each line holding an integer n (1 <= n <= --max-n) with fib(n),\n"
         "computed by the naive recursion (fib(45) takes seconds, fib(60) hours).\n"
         "Any other line gets a line starting with \"error:\"; the connection stays.\n"
+        "Every line gets exactly one reply, a last line ended by EOF included.\n"
         "\n"
         "  --mode pool       (default) an event loop hands each fib to a thread\n"
         "                    pool: a big n does not delay other clients\n"
@@ -48,14 +51,25 @@ static void usage(FILE *to)
         "  --bind ADDR       address to listen on (default 127.0.0.1; ::1 for IPv6)\n"
         "  --port N          0..65535 (default 5566); 0 picks a free port\n"
         "  --max-clients N   1..%d (default 256); one more gets \"error: busy\"\n"
-        "  --idle-timeout S  drop a client silent for S seconds, 0.001..86400\n"
-        "                    (default 60)\n"
+        "  --idle-timeout S  drop a client that sends no complete line and takes no\n"
+        "                    answer for S seconds, 0.001..86400 (default 60); after\n"
+        "                    it half-closed, its answers must be ready within S too,\n"
+        "                    else its work is cancelled\n"
+        "  --line-timeout S  a line must end (\"\\n\") within S seconds of its first\n"
+        "                    byte, 0.001..86400 (default 10, at most --idle-timeout)\n"
         "  --workers N       pool mode: 1..%d threads (default: cores, at least 2)\n"
+        "  --max-n N         largest n answered, 1..92 (default %d)\n"
+        "  --max-jobs N      pool mode: jobs with n > %d running at once, server-wide,\n"
+        "                    1..workers (default workers - 1, at least 1): the rest\n"
+        "                    wait their turn, so one worker stays free for short ones\n"
+        "\n"
+        "Work for a client that is gone (reset, timed out, or half-closed and not\n"
+        "answered within --idle-timeout) is cancelled at once, even mid-fib.\n"
         "\n"
         "Prints \"listening on ADDR:PORT\" once ready. Stops cleanly on SIGINT or\n"
         "SIGTERM. Exit status: 0 clean stop, 1 runtime failure (for example the\n"
         "port is in use), 2 usage error.\n",
-        MAX_CLIENTS_LIMIT, PAR_MAX_WORKERS);
+        MAX_CLIENTS_LIMIT, PAR_MAX_WORKERS, FIB_DEFAULT_MAX_N, FIB_SHORT_N);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -86,12 +100,16 @@ static int parse_args(int argc, char **argv, struct fib_config *cfg)
         { "max-clients", required_argument, NULL, 'c' },
         { "idle-timeout", required_argument, NULL, 't' },
         { "workers", required_argument, NULL, 'w' },
+        { "line-timeout", required_argument, NULL, 'l' },
+        { "max-n", required_argument, NULL, 'n' },
+        { "max-jobs", required_argument, NULL, 'J' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int cores = par_cores();
     *cfg = (struct fib_config){ .bind = "127.0.0.1", .port = 5566, .mode = FIB_MODE_POOL,
                                 .max_clients = 256, .idle_timeout = 60.0,
+                                .line_timeout = 0, .max_n = FIB_DEFAULT_MAX_N, .max_jobs = 0,
                                 .workers = cores < 2 ? 2 : cores };
     opterr = 0;
     int c;
@@ -128,6 +146,20 @@ static int parse_args(int argc, char **argv, struct fib_config *cfg)
                 return usage_error("--workers '%s': expected an integer 1..1024", optarg);
             cfg->workers = (int)v;
             break;
+        case 'l':
+            if (par_parse_real(optarg, NULL, 0.001, 86400, &cfg->line_timeout))
+                return usage_error("--line-timeout '%s': expected seconds 0.001..86400", optarg);
+            break;
+        case 'n':
+            if (parse_long(optarg, FIB_N_MIN, FIB_N_MAX, &v))
+                return usage_error("--max-n '%s': expected an integer 1..92", optarg);
+            cfg->max_n = (int)v;
+            break;
+        case 'J':
+            if (parse_long(optarg, 1, PAR_MAX_WORKERS, &v))
+                return usage_error("--max-jobs '%s': expected an integer 1..1024", optarg);
+            cfg->max_jobs = (int)v;
+            break;
         case 'h':
             usage(stdout);
             return 1;
@@ -139,6 +171,12 @@ static int parse_args(int argc, char **argv, struct fib_config *cfg)
     }
     if (optind < argc)
         return usage_error("unexpected argument '%s' (see --help)", argv[optind]);
+    if (cfg->line_timeout == 0)
+        cfg->line_timeout = cfg->idle_timeout < 10 ? cfg->idle_timeout : 10;
+    if (cfg->max_jobs == 0)
+        cfg->max_jobs = cfg->workers > 1 ? cfg->workers - 1 : 1;
+    else if (cfg->max_jobs > cfg->workers)
+        cfg->max_jobs = cfg->workers;  /* more could never run at once */
     return 0;
 }
 
@@ -252,6 +290,7 @@ int main(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     if ((rc = check_fd_limit(&cfg)) != 0)
         return rc;
+    fib_proto_set_max_n(cfg.max_n);
     if (install_signals() != 0) {
         fprintf(stderr, "fibserver: cannot install signal handlers: %s\n", strerror(errno));
         return 1;

@@ -1,5 +1,5 @@
 /* Helpers shared by both serving modes: accepting, rejecting, output
- * buffers, and the stoppable fib. */
+ * buffers, and the stop flag. */
 #include "server.h"
 
 #include <errno.h>
@@ -11,34 +11,8 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "kernels.h"
 
 atomic_int fib_stop_requested = 0;
-
-/* The cancel flag of the job this thread is computing (NULL: none). */
-static _Thread_local atomic_int *current_cancel;
-
-static int64_t stoppable_fib_step(int64_t n)
-{
-    if (atomic_load_explicit(&fib_stop_requested, memory_order_relaxed) ||
-        (current_cancel && atomic_load_explicit(current_cancel, memory_order_relaxed)))
-        return 0;  /* unwind: the caller discards the value */
-    return par__fib_step(n);
-}
-
-void fib_install_stop_hook(void *unused)
-{
-    (void)unused;
-    par__fib_self = stoppable_fib_step;
-}
-
-int64_t fib_compute(int64_t n, atomic_int *cancel)
-{
-    current_cancel = cancel;
-    int64_t v = par_fib(n);
-    current_cancel = NULL;
-    return v;
-}
 
 #define ACCEPT_RETRY_NS 100000000  /* out of descriptors: try again in 100 ms */
 

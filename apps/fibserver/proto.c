@@ -6,15 +6,31 @@
 
 #define RANGE_TEXT "send one integer n with 1 <= n <= 92"
 
-const char fib_err_not_number[] = "error: not a number: " RANGE_TEXT "\n";
-const char fib_err_empty[] = "error: empty line: " RANGE_TEXT "\n";
-const char fib_err_sign[] = "error: no sign allowed: " RANGE_TEXT "\n";
-const char fib_err_several[] = "error: several numbers on one line: " RANGE_TEXT "\n";
-const char fib_err_binary[] = "error: binary bytes, not text: " RANGE_TEXT "\n";
-const char fib_err_range[] = "error: n out of range: " RANGE_TEXT "\n";
+/* Written only by fib_proto_set_max_n, before any thread reads them. */
+static int max_n = FIB_N_MAX;
+char fib_err_not_number[FIB_ERR_MAX] = "error: not a number: " RANGE_TEXT "\n";
+char fib_err_empty[FIB_ERR_MAX] = "error: empty line: " RANGE_TEXT "\n";
+char fib_err_sign[FIB_ERR_MAX] = "error: no sign allowed: " RANGE_TEXT "\n";
+char fib_err_several[FIB_ERR_MAX] = "error: several numbers on one line: " RANGE_TEXT "\n";
+char fib_err_binary[FIB_ERR_MAX] = "error: binary bytes, not text: " RANGE_TEXT "\n";
+char fib_err_range[FIB_ERR_MAX] = "error: n out of range: " RANGE_TEXT "\n";
 const char fib_err_too_long[] = "error: line too long (over 64 bytes), discarded\n";
 const char fib_err_idle[] = "error: idle timeout, closing\n";
+const char fib_err_line_slow[] = "error: line not completed in time, closing\n";
 const char fib_err_shutdown[] = "error: server shutting down\n";
+
+void fib_proto_set_max_n(int n)
+{
+    max_n = n < FIB_N_MIN ? FIB_N_MIN : n > FIB_N_MAX ? FIB_N_MAX : n;
+    static const struct { char *line; const char *what; } lines[] = {
+        { fib_err_not_number, "not a number" }, { fib_err_empty, "empty line" },
+        { fib_err_sign, "no sign allowed" }, { fib_err_several, "several numbers on one line" },
+        { fib_err_binary, "binary bytes, not text" }, { fib_err_range, "n out of range" },
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        snprintf(lines[i].line, FIB_ERR_MAX, "error: %s: send one integer n with 1 <= n <= %d\n",
+                 lines[i].what, max_n);
+}
 
 /* Why a line that is not one bare integer was refused, so that the error
  * line can say which: binary bytes, a sign, several numbers, or anything
@@ -65,7 +81,7 @@ void fib_parse_line(const char *line, size_t len, struct fib_req *req)
         }
         if (!big) {
             v = v * 10 + (c - '0');
-            big = v > FIB_N_MAX;  /* stop accumulating: no overflow */
+            big = v > max_n;  /* stop accumulating: no overflow */
         }
     }
     if (big || v < FIB_N_MIN) {
@@ -106,6 +122,22 @@ size_t fib_framer_feed(struct fib_framer *f, const char *buf, size_t n,
     f->len = 0;
     *got = 1;
     return upto + 1;
+}
+
+void fib_framer_finish(struct fib_framer *f, struct fib_req *req, int *got)
+{
+    *got = 0;
+    if (f->len > 0 && !f->discarding) {
+        fib_parse_line(f->line, f->len, req);
+        *got = 1;
+    }
+    f->len = 0;
+    f->discarding = 0;
+}
+
+int fib_framer_in_line(const struct fib_framer *f)
+{
+    return f->len > 0 || f->discarding;
 }
 
 size_t fib_format_reply(int64_t value, char *out)

@@ -11,7 +11,14 @@
  * Because fib runs inline, a fib(40) stalls every other client until it
  * returns: that is the cheatsheet's lesson, kept on purpose (--mode pool is
  * the fix). A client that does not read stalls only its own handler, which
- * waits for writability; every wait carries the idle deadline.
+ * waits for writability; every wait carries the idle deadline, and a started
+ * line its --line-timeout deadline (a byte alone is not progress: a client
+ * trickling a digit a second is dropped when the line is late).
+ * Cancellation: the inline fib looks at the stop flag every few microseconds
+ * and polls the client's socket every few milliseconds; a client that reset
+ * the connection has its fib abandoned at once. --max-jobs does not apply:
+ * one fib runs at a time by construction.
+ * Every line gets one reply: the last line ended by EOF is answered too.
  * Stop: SIGINT/SIGTERM sets fib_stop_requested (a fib in progress unwinds)
  * and wakes the watcher, which stops the scheduler; destroying it runs every
  * handler's destroy hook: close the socket, free the buffers.
@@ -19,6 +26,7 @@
  * before more is read, so a handler holds at most ~1 KiB of input and the
  * answers to it. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +35,7 @@
 
 #include "clock.h"
 #include "error.h"
+#include "fibcancel.h"
 #include "iosched.h"
 #include "proto.h"
 #include "server.h"
@@ -39,11 +48,6 @@ struct coro_server {
     int clients;            /* handlers alive */
 };
 
-static int64_t idle_deadline(const struct coro_server *cs)
-{
-    return par_now_ns() + (int64_t)(cs->cfg->idle_timeout * 1e9);
-}
-
 /* ---- handler: one per client (the cheatsheet's fib_handler) --------------- */
 
 struct handler {
@@ -54,30 +58,98 @@ struct handler {
     struct fib_out out;
     char in[READ_CHUNK];
     int closing;
+    int eof;                /* the client half-closed: answer, then close */
+    int64_t progress_ns;    /* last complete line or answer taken */
+    int64_t line_start_ns;  /* first byte of the unfinished line, or 0 */
 };
 
-/* Answers every complete line in h->in[0..n): fib inline, as in Python. */
+/* The deadline of the next wait: idle, or the started line's. */
+static int64_t handler_deadline(const struct handler *h)
+{
+    const struct fib_config *cfg = h->cs->cfg;
+    int64_t d = h->progress_ns + (int64_t)(cfg->idle_timeout * 1e9);
+    if (h->line_start_ns > 0) {
+        int64_t l = h->line_start_ns + (int64_t)(cfg->line_timeout * 1e9);
+        if (l < d)
+            d = l;
+    }
+    return d;
+}
+
+/* fibcancel's slow check, every few milliseconds of an inline fib: whether
+ * the client is gone. Reset (or broken): at once. Half-closed with nothing
+ * more to read (a client that sent FIN may have vanished; its kernel tells
+ * us nothing until we write): once --idle-timeout has passed since we first
+ * saw it, the same rule as pool mode's. */
+struct gone_check {
+    int fd;
+    int64_t idle_ns;
+    int64_t eof_seen_ns;    /* when the FIN was first seen, or 0 */
+};
+
+static int client_gone(void *ctx)
+{
+    struct gone_check *g = ctx;
+    struct pollfd p = { .fd = g->fd, .events = POLLIN };
+    if (poll(&p, 1, 0) != 1)
+        return 0;
+    if (p.revents & (POLLERR | POLLHUP | POLLNVAL))
+        return 1;
+    char b;
+    ssize_t k = recv(g->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (k < 0)
+        return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+    if (k > 0)
+        return 0;
+    int64_t now = par_now_ns();
+    if (g->eof_seen_ns == 0)
+        g->eof_seen_ns = now;
+    return now - g->eof_seen_ns >= g->idle_ns;
+}
+
+/* Appends the reply to one request (fib inline, as in Python). Returns 0,
+ * 1 when the fib was abandoned (stop, or the client is gone), -1 when out
+ * of memory. */
+static int answer(struct handler *h, const struct fib_req *req)
+{
+    char reply[FIB_REPLY_MAX];
+    const char *text = req->err;
+    size_t len = req->err ? strlen(req->err) : 0;
+    if (!req->err) {
+        struct gone_check g = { .fd = h->fd,
+                                .idle_ns = (int64_t)(h->cs->cfg->idle_timeout * 1e9) };
+        struct fib_cancel cc = { .stop = &fib_stop_requested, .check = client_gone,
+                                 .ctx = &g };
+        int64_t v = fib_cancellable(req->n, &cc);
+        if (v < 0)
+            return 1;
+        len = fib_format_reply(v, reply);
+        text = reply;
+    }
+    return fib_out_add(&h->out, text, len) != 0 ? -1 : 0;
+}
+
+/* Answers every complete line in h->in[0..n). Returns 0, or non-zero to
+ * close (out of memory, or a fib abandoned because the client is gone). */
 static int answer_lines(struct handler *h, size_t n)
 {
     size_t off = 0;
+    int64_t now = par_now_ns();
     while (off < n) {
         struct fib_req req;
         int got;
         off += fib_framer_feed(&h->framer, h->in + off, n - off, &req, &got);
         if (!got)
             continue;
-        char reply[FIB_REPLY_MAX];
-        const char *text = req.err;
-        size_t len = req.err ? strlen(req.err) : 0;
-        if (!req.err) {
-            len = fib_format_reply(fib_compute(req.n, NULL), reply);
-            text = reply;
-        }
-        if (atomic_load(&fib_stop_requested))
-            return 0;  /* the value may be garbage: a stop unwound fib */
-        if (fib_out_add(&h->out, text, len) != 0)
+        h->progress_ns = now;
+        h->line_start_ns = 0;
+        if (answer(h, &req) != 0)
             return -1;
     }
+    if (!fib_framer_in_line(&h->framer))
+        h->line_start_ns = 0;
+    else if (h->line_start_ns == 0)
+        h->line_start_ns = now;
     return 0;
 }
 
@@ -85,28 +157,47 @@ static int handler_body(struct par_coro *co)
 {
     struct handler *h = (struct handler *)co;
     PAR_CORO_BEGIN(co);
-    while (!h->closing) {
-        PAR_YIELD_READ(co, h->fd, idle_deadline(h->cs));  /* yield 'recv', client */
+    h->progress_ns = par_now_ns();
+    while (!h->closing && !h->eof) {
+        PAR_YIELD_READ(co, h->fd, handler_deadline(h));  /* yield 'recv', client */
         if (co->timed_out) {
-            fib_out_add(&h->out, fib_err_idle, strlen(fib_err_idle));
+            const char *why = h->line_start_ns > 0 && par_now_ns() >= h->line_start_ns +
+                              (int64_t)(h->cs->cfg->line_timeout * 1e9)
+                              ? fib_err_line_slow : fib_err_idle;
+            fib_out_add(&h->out, why, strlen(why));
             fib_out_send(&h->out, h->fd);  /* best effort */
             break;
         }
         ssize_t n = recv(h->fd, h->in, sizeof h->in, 0);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
             continue;
-        if (n <= 0)
-            break;  /* the client hung up (or the connection broke) */
-        if (answer_lines(h, (size_t)n) != 0)
-            break;
+        if (n < 0)
+            break;  /* the connection broke */
+        int rc = 0;
+        if (n == 0) {
+            /* The client half-closed: its unterminated last line is a line. */
+            struct fib_req req;
+            int got;
+            h->eof = 1;
+            fib_framer_finish(&h->framer, &req, &got);
+            if (got)
+                rc = answer(h, &req);
+        } else {
+            rc = answer_lines(h, (size_t)n);
+        }
+        if (rc != 0)
+            h->closing = 1;  /* out of memory, or the client is gone */
         if (atomic_load(&fib_stop_requested)) {
             par_iosched_stop(h->cs->sch);
             PAR_YIELD(co);  /* not resumed: the scheduler is being stopped */
         }
         while (fib_out_pending(&h->out) > 0 && !h->closing) {
-            PAR_YIELD_WRITE(co, h->fd, idle_deadline(h->cs));  /* yield 'send', client */
-            if (co->timed_out || fib_out_send(&h->out, h->fd) < 0)
+            PAR_YIELD_WRITE(co, h->fd, handler_deadline(h));  /* yield 'send', client */
+            int sent = co->timed_out ? -1 : fib_out_send(&h->out, h->fd);
+            if (sent < 0)
                 h->closing = 1;  /* it stopped reading, or hung up */
+            else if (sent > 0)
+                h->progress_ns = par_now_ns();
         }
     }
     PAR_CORO_END(co);
@@ -196,7 +287,6 @@ int fib_serve_coro(struct fib_server *srv)
         fprintf(stderr, "fibserver: out of memory\n");
         return 1;
     }
-    fib_install_stop_hook(NULL);
     struct listener l = { .co = PAR_CORO_INIT(listener_body, NULL), .cs = &cs,
                           .fd = srv->listen_fd };
     struct watcher w = { .co = PAR_CORO_INIT(watcher_body, NULL), .cs = &cs,

@@ -1,4 +1,5 @@
-/* --mode pool (the default): the event loop never computes fib.
+/* --mode pool (the default): the event loop computes no fib worth waiting
+ * for (only n <= FIB_INLINE_N, microseconds).
  *
  * DESIGN
  * Threads: the main thread runs a poll() loop over the signal self-pipe, a
@@ -9,7 +10,13 @@
  * REQ_MAX), an output buffer, and at most ONE request on the pool at a time:
  * the oldest numeric one. Error lines wait their turn in the FIFO. So answers
  * go out in request order, and one client can never hold more than one
- * worker (a client asking fib(90) ten times still takes one).
+ * worker (a client asking fib(45) ten times still takes one).
+ * Long jobs (n > FIB_SHORT_N): at most --max-jobs run at once, server-wide
+ * (`long_running`, main thread only); a client whose next request is long
+ * while the cap is reached waits in `waitq` (arrival order) and is started
+ * when a long job completes. With the default (workers - 1) one worker is
+ * always free for short requests, so clients asking the largest n cannot
+ * starve the others.
  * Completion: the pool task writes fib into conn->job.value; the future's
  * done callback (in the worker) pushes the conn on `done_list` under
  * done_lock and, when the list was empty, writes one byte to the wake pipe.
@@ -22,12 +29,22 @@
  * and its output holds less than OUT_HIGH bytes, so a client that sends
  * without reading stops being read (TCP then stops it) and cannot make the
  * server grow; it is dropped after --idle-timeout without progress.
+ * Deadlines: progress is a complete line framed or answer bytes taken by the
+ * client, never a lone byte (a slowloris client sending a digit a second
+ * makes no progress); a started line must end within --line-timeout of its
+ * first byte. While a job runs for an open client the idle clock waits (we
+ * are the slow one); once the client half-closed, its answers must be out
+ * within --idle-timeout, else it is dropped and its job cancelled: a client
+ * that sent FIN and vanished (its kernel answers nothing until we write) must
+ * not hold a worker for as long as its fib takes.
+ * Every line gets one reply: a last line ended by EOF is framed as a line.
  * Closing a client whose request is on the pool: its socket is closed at
  * once, the job is cancelled (a queued one never runs; a running fib sees
  * job.cancel and unwinds), and the conn is kept (state DEAD) until the
  * completion arrives. So a client that asks fib(90) and goes away frees its
- * worker at once. A client that stays holds one worker for as long as its
- * fib takes: that is the price of naive fib, and it is bounded per client.
+ * worker at once (fibcancel.h: the job looks at its flag every few
+ * microseconds). A client that stays holds one worker for as long as its fib
+ * takes: bounded by --max-n per client and by --max-jobs server-wide.
  * Stop (SIGINT/SIGTERM): fib_stop_requested makes running fibs unwind; the
  * pool is shut down with cancel_pending (their callbacks run here) and
  * destroyed (joins the workers); then every conn is freed. */
@@ -44,6 +61,7 @@
 
 #include "clock.h"
 #include "error.h"
+#include "fibcancel.h"
 #include "pool.h"
 #include "proto.h"
 #include "server.h"
@@ -68,8 +86,10 @@ struct conn {
     int fd;
     enum conn_state state;
     int busy;                   /* 1 while job is on the pool */
+    int waiting;                /* 1 while in waitq (its next request is long) */
     struct {
         int64_t n;
+        int is_long;            /* counted in long_running */
         int64_t value;          /* written by the worker (see DESIGN) */
         atomic_int cancel;      /* set by the loop, read by the worker's fib */
         par_future *fut;        /* our handle while busy (main thread) */
@@ -81,7 +101,9 @@ struct conn {
     size_t in_off, in_len;      /* bytes read but not yet framed */
     struct fib_out out;
     int64_t last_progress_ns;   /* for the idle timeout */
+    int64_t line_start_ns;      /* first byte of the unfinished line, or 0 */
     struct conn *done_next;     /* link in done_list (done_lock) */
+    struct conn *wait_prev, *wait_next;  /* links in waitq (main thread) */
 };
 
 struct pool_server {
@@ -95,6 +117,8 @@ struct pool_server {
     pthread_mutex_t done_lock;
     struct conn *done_list;     /* protected by done_lock */
     int dead;                   /* conns in state DEAD (main thread only) */
+    int long_running;           /* long jobs on the pool (main thread only) */
+    struct conn *waitq_head, *waitq_tail;  /* waiting for a long slot, FIFO */
     int lock_ready;             /* done_lock was initialised */
     int64_t accept_retry_ns;    /* out of descriptors: retry accept then */
 };
@@ -105,7 +129,8 @@ static int fib_task(void *arg, void **result)
 {
     (void)result;
     struct conn *c = arg;
-    c->job.value = fib_compute(c->job.n, &c->job.cancel);
+    struct fib_cancel cc = { .stop = &fib_stop_requested, .cancel = &c->job.cancel };
+    c->job.value = fib_cancellable(c->job.n, &cc);
     return 0;
 }
 
@@ -133,6 +158,32 @@ static void conn_free(struct conn *c)
     free(c);
 }
 
+static void waitq_push(struct pool_server *ps, struct conn *c)
+{
+    c->waiting = 1;
+    c->wait_next = NULL;
+    c->wait_prev = ps->waitq_tail;
+    if (ps->waitq_tail)
+        ps->waitq_tail->wait_next = c;
+    else
+        ps->waitq_head = c;
+    ps->waitq_tail = c;
+}
+
+static void waitq_remove(struct pool_server *ps, struct conn *c)
+{
+    if (c->wait_prev)
+        c->wait_prev->wait_next = c->wait_next;
+    else
+        ps->waitq_head = c->wait_next;
+    if (c->wait_next)
+        c->wait_next->wait_prev = c->wait_prev;
+    else
+        ps->waitq_tail = c->wait_prev;
+    c->wait_prev = c->wait_next = NULL;
+    c->waiting = 0;
+}
+
 /* Closes the client's socket; frees it unless its job is on the pool. */
 static void conn_close(struct pool_server *ps, int index)
 {
@@ -140,6 +191,8 @@ static void conn_close(struct pool_server *ps, int index)
     close(c->fd);
     c->fd = -1;
     ps->conns[index] = ps->conns[--ps->nconns];
+    if (c->waiting)
+        waitq_remove(ps, c);
     if (c->busy) {
         atomic_store(&c->job.cancel, 1);
         par_future_cancel(c->job.fut);  /* PAR_ESTATE when running: the flag stops it */
@@ -150,55 +203,81 @@ static void conn_close(struct pool_server *ps, int index)
     }
 }
 
-/* Moves answers to the output in request order and puts the next numeric
- * request on the pool. */
-static void conn_pump(struct pool_server *ps, struct conn *c)
+/* Puts fib(n) for c on the pool; answers here if the pool refuses. */
+static void conn_submit(struct pool_server *ps, struct conn *c, int64_t n)
 {
-    while (!c->busy && c->count > 0) {
-        struct fib_req *r = &c->reqs[c->head];
-        c->head = (c->head + 1) % REQ_MAX;
-        c->count--;
-        if (r->err) {
-            fib_out_add(&c->out, r->err, strlen(r->err));
-            continue;
-        }
-        c->job.n = r->n;
-        par_future *f = NULL;
-        int rc = par_pool_try_submit(ps->pool, fib_task, c, &f);
-        if (rc == 0) {
-            c->busy = 1;  /* before the callback: it may run at once */
-            c->job.fut = f;
-            rc = par_future_add_done_callback(f, on_job_done, c);
-        }
+    c->job.n = n;
+    c->job.is_long = n > FIB_SHORT_N;
+    atomic_store(&c->job.cancel, 0);
+    par_future *f = NULL;
+    int rc = par_pool_try_submit(ps->pool, fib_task, c, &f);
+    if (rc == 0) {
+        c->busy = 1;  /* before the callback: it may run at once */
+        c->job.fut = f;
+        ps->long_running += c->job.is_long;
+        rc = par_future_add_done_callback(f, on_job_done, c);
         if (rc == 0)
-            continue;
-        if (f) {
-            /* Submitted, but no callback (out of memory): wait for it here. */
-            par_future_result(f, PAR_FOREVER, NULL);
-            char reply[FIB_REPLY_MAX];
-            fib_out_add(&c->out, reply, fib_format_reply(c->job.value, reply));
-            par_future_release(f);
-            c->job.fut = NULL;
-            c->busy = 0;
-        } else {
-            fib_out_add(&c->out, err_internal, strlen(err_internal));
-        }
+            return;
+        ps->long_running -= c->job.is_long;
+    }
+    if (f) {
+        /* Submitted, but no callback (out of memory): wait for it here. */
+        par_future_result(f, PAR_FOREVER, NULL);
+        char reply[FIB_REPLY_MAX];
+        fib_out_add(&c->out, reply, fib_format_reply(c->job.value, reply));
+        par_future_release(f);
+        c->job.fut = NULL;
+        c->busy = 0;
+    } else {
+        fib_out_add(&c->out, err_internal, strlen(err_internal));
     }
 }
 
-/* Frames buffered input into requests while the FIFO has room. */
-static void conn_frame(struct conn *c)
+/* Moves answers to the output in request order and puts the next numeric
+ * request on the pool (or answers it here when it is tiny, or parks the
+ * client in waitq when it is long and --max-jobs long jobs are running). */
+static void conn_pump(struct pool_server *ps, struct conn *c)
+{
+    while (!c->busy && !c->waiting && c->count > 0) {
+        struct fib_req *r = &c->reqs[c->head];
+        if (r->err) {
+            fib_out_add(&c->out, r->err, strlen(r->err));
+        } else if (r->n <= FIB_INLINE_N) {
+            char reply[FIB_REPLY_MAX];
+            struct fib_cancel cc = { .stop = &fib_stop_requested };
+            fib_out_add(&c->out, reply, fib_format_reply(fib_cancellable(r->n, &cc), reply));
+        } else if (r->n > FIB_SHORT_N && ps->long_running >= ps->cfg->max_jobs) {
+            waitq_push(ps, c);  /* keeps its request at the head of its FIFO */
+            return;
+        } else {
+            conn_submit(ps, c, r->n);
+        }
+        c->head = (c->head + 1) % REQ_MAX;
+        c->count--;
+    }
+}
+
+/* Frames buffered input into requests while the FIFO has room. A complete
+ * line is progress; a line's first byte starts its --line-timeout clock. */
+static void conn_frame(struct conn *c, int64_t now)
 {
     while (c->in_off < c->in_len && c->count < REQ_MAX) {
         struct fib_req req;
         int got;
         c->in_off += fib_framer_feed(&c->framer, c->in + c->in_off, c->in_len - c->in_off,
                                      &req, &got);
-        if (got)
+        if (got) {
             c->reqs[(c->head + c->count++) % REQ_MAX] = req;
+            c->last_progress_ns = now;
+            c->line_start_ns = 0;
+        }
     }
     if (c->in_off == c->in_len)
         c->in_off = c->in_len = 0;
+    if (!fib_framer_in_line(&c->framer))
+        c->line_start_ns = 0;
+    else if (c->line_start_ns == 0)
+        c->line_start_ns = now;
 }
 
 static int conn_wants_input(const struct conn *c)
@@ -207,11 +286,24 @@ static int conn_wants_input(const struct conn *c)
            fib_out_pending(&c->out) < OUT_HIGH;
 }
 
-static int64_t conn_deadline(const struct pool_server *ps, const struct conn *c)
+/* The time at which c is dropped, or 0; *why gets the reply that says so. */
+static int64_t conn_deadline(const struct pool_server *ps, const struct conn *c,
+                             const char **why)
 {
-    if (c->busy)
-        return 0;  /* we are the slow one, not the client */
-    return c->last_progress_ns + (int64_t)(ps->cfg->idle_timeout * 1e9);
+    int64_t d = 0;
+    *why = fib_err_idle;
+    /* While its job runs or waits, an open client waits for us: no idle
+     * clock. A half-closed one must get its answers within the timeout. */
+    if (!((c->busy || c->waiting) && c->state == CONN_OPEN))
+        d = c->last_progress_ns + (int64_t)(ps->cfg->idle_timeout * 1e9);
+    if (c->line_start_ns > 0 && conn_wants_input(c)) {
+        int64_t l = c->line_start_ns + (int64_t)(ps->cfg->line_timeout * 1e9);
+        if (d == 0 || l < d) {
+            d = l;
+            *why = fib_err_line_slow;
+        }
+    }
+    return d;
 }
 
 /* Handles one client's poll events. Returns 0 to keep it, -1 to close it. */
@@ -221,10 +313,18 @@ static int conn_service(struct pool_server *ps, struct conn *c, short revents)
     if ((revents & POLLIN) && conn_wants_input(c)) {
         ssize_t n = recv(c->fd, c->in, sizeof c->in, 0);
         if (n > 0) {
-            c->in_len = (size_t)n;
-            c->last_progress_ns = now;
+            c->in_len = (size_t)n;  /* bytes alone are no progress (slowloris) */
         } else if (n == 0) {
-            c->state = CONN_CLOSING;  /* half-closed: answer what we have */
+            /* Half-closed: the unterminated last line is a line too; then
+             * answer what we have (within --idle-timeout, see DESIGN). */
+            struct fib_req req;
+            int got;
+            fib_framer_finish(&c->framer, &req, &got);
+            if (got)  /* room: we read only while the FIFO has some */
+                c->reqs[(c->head + c->count++) % REQ_MAX] = req;
+            c->state = CONN_CLOSING;
+            c->last_progress_ns = now;
+            c->line_start_ns = 0;
         } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
             return -1;
         }
@@ -232,9 +332,9 @@ static int conn_service(struct pool_server *ps, struct conn *c, short revents)
         return -1;  /* broken and nothing more can be read or written */
     }
     for (;;) {  /* frame and answer what is buffered, as far as the job allows */
-        conn_frame(c);
+        conn_frame(c, now);
         conn_pump(ps, c);
-        if (c->busy || c->in_len == 0 || c->count == REQ_MAX ||
+        if (c->busy || c->waiting || c->in_len == 0 || c->count == REQ_MAX ||
             fib_out_pending(&c->out) >= OUT_HIGH)
             break;
     }
@@ -245,10 +345,20 @@ static int conn_service(struct pool_server *ps, struct conn *c, short revents)
         if (s > 0)
             c->last_progress_ns = now;
     }
-    if (c->state == CONN_CLOSING && !c->busy && c->count == 0 && c->in_len == 0 &&
-        fib_out_pending(&c->out) == 0)
+    if (c->state == CONN_CLOSING && !c->busy && !c->waiting && c->count == 0 &&
+        c->in_len == 0 && fib_out_pending(&c->out) == 0)
         return -1;
     return 0;
+}
+
+/* Starts the long jobs that waited for a slot, in arrival order. */
+static void start_waiters(struct pool_server *ps)
+{
+    while (ps->waitq_head && ps->long_running < ps->cfg->max_jobs) {
+        struct conn *c = ps->waitq_head;
+        waitq_remove(ps, c);
+        conn_pump(ps, c);
+    }
 }
 
 /* Takes the finished jobs and turns them into answers. */
@@ -264,10 +374,11 @@ static void take_completions(struct pool_server *ps)
     while (list) {
         struct conn *c = list;
         list = c->done_next;
-        int ok = par_future_result(c->job.fut, PAR_NOWAIT, NULL) == 0;
+        int ok = par_future_result(c->job.fut, PAR_NOWAIT, NULL) == 0 && c->job.value >= 0;
         par_future_release(c->job.fut);
         c->job.fut = NULL;
         c->busy = 0;
+        ps->long_running -= c->job.is_long;
         if (c->state == CONN_DEAD) {
             ps->dead--;
             conn_free(c);
@@ -277,8 +388,9 @@ static void take_completions(struct pool_server *ps)
             char reply[FIB_REPLY_MAX];
             fib_out_add(&c->out, reply, fib_format_reply(c->job.value, reply));
         }
-        c->last_progress_ns = par_now_ns();
     }
+    if (!atomic_load(&fib_stop_requested))
+        start_waiters(ps);
 }
 
 static void accept_clients(struct pool_server *ps)
@@ -316,7 +428,8 @@ static int loop_once(struct pool_server *ps)
         if (fib_out_pending(&c->out) > 0)
             ev |= POLLOUT;
         p[3 + i] = (struct pollfd){ .fd = c->fd, .events = ev };
-        int64_t d = conn_deadline(ps, c);
+        const char *why;
+        int64_t d = conn_deadline(ps, c, &why);
         if (d > 0 && (next == 0 || d < next))
             next = d;
     }
@@ -330,19 +443,21 @@ static int loop_once(struct pool_server *ps)
     if (p[1].revents)
         take_completions(ps);
     /* Service clients from the last so that conn_close's swap-with-last only
-     * moves conns already serviced this turn. */
-    now = par_now_ns();
+     * moves conns already serviced this turn. A client is serviced first
+     * (what it sent counts), then held to its deadlines. */
     for (int i = nc - 1; i >= 0; i--) {
         struct conn *c = ps->conns[i];
-        int64_t d = conn_deadline(ps, c);
-        if (d > 0 && d <= now && !(p[3 + i].revents & (POLLIN | POLLOUT))) {
-            fib_out_add(&c->out, fib_err_idle, strlen(fib_err_idle));
-            fib_out_send(&c->out, c->fd);  /* best effort */
+        if (conn_service(ps, c, p[3 + i].revents) != 0) {
             conn_close(ps, i);
             continue;
         }
-        if (conn_service(ps, c, p[3 + i].revents) != 0)
+        const char *why;
+        int64_t d = conn_deadline(ps, c, &why);
+        if (d > 0 && d <= par_now_ns()) {
+            fib_out_add(&c->out, why, strlen(why));
+            fib_out_send(&c->out, c->fd);  /* best effort */
             conn_close(ps, i);
+        }
     }
     if (p[2].revents)
         accept_clients(ps);
@@ -378,7 +493,6 @@ static int setup(struct pool_server *ps)
         /* Queued jobs <= live clients (one each; a closed client's queued
          * job is cancelled); running ones <= workers. So this never fills. */
         .queue_capacity = (size_t)ps->cfg->max_clients + (size_t)ps->cfg->workers,
-        .on_start = fib_install_stop_hook,
     };
     int rc = par_pool_create_ex(&ps->pool, &o);
     pthread_sigmask(SIG_SETMASK, &old, NULL);

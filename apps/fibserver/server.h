@@ -13,9 +13,21 @@ struct fib_config {
     int port;               /* 0..65535; 0 = the kernel picks */
     enum fib_mode mode;
     int max_clients;        /* >= 1 */
-    double idle_timeout;    /* seconds without traffic before a client is dropped */
+    double idle_timeout;    /* seconds without a complete line or an answer taken
+                               before a client is dropped */
+    double line_timeout;    /* seconds from a line's first byte to its "\n" */
     int workers;            /* pool mode: worker threads */
+    int max_n;              /* largest n answered, 1..92 */
+    int max_jobs;           /* pool mode: long jobs (n > FIB_SHORT_N) running at
+                               once, server-wide, 1..workers */
 };
+
+/* Requests with n <= FIB_INLINE_N cost microseconds: the pool-mode loop
+ * answers them itself. Up to FIB_SHORT_N (fib(30): ~3 ms) a job is "short";
+ * above, "long", and only --max-jobs long jobs run at once, so that with the
+ * default (workers - 1) one worker always serves the short ones. */
+#define FIB_INLINE_N 20
+#define FIB_SHORT_N 30
 
 struct fib_server {
     const struct fib_config *cfg;
@@ -24,20 +36,8 @@ struct fib_server {
 };
 
 /* Set (once) by the SIGINT/SIGTERM handler; read by every thread. It also
- * makes a running fib() unwind at once (see fib_compute). */
+ * makes a running fib unwind at once (fibcancel.h). */
 extern atomic_int fib_stop_requested;
-
-/* Installs, in the calling thread, a fib recursion step that returns at once
- * when fib_stop_requested is set, or when the job's own cancel flag (see
- * fib_compute) is, so that neither a server stop nor a client that went away
- * waits for a fib(90) to finish. Call it in every thread that runs
- * fib_compute (the pool's on_start hook; `unused` is its context). */
-void fib_install_stop_hook(void *unused);
-
-/* fib(n) with the project's naive kernel (par_fib), as the cheatsheet does.
- * `cancel` (may be NULL) is checked at every recursive call, like the stop
- * flag. The value is meaningless when either flag was set meanwhile. */
-int64_t fib_compute(int64_t n, atomic_int *cancel);
 
 /* Accepts the next pending connection that may be served: non-blocking,
  * close-on-exec. While `clients` (already served) has reached max_clients, a

@@ -323,9 +323,9 @@ static void every_hostile_line_gets_an_error_and_the_connection_stays(void **sta
         { "\n", 1, "empty line" },
         { "\x00\x01\xff\x80\n", 5, "binary bytes" },
         { "4\x00" "2\n", 4, "binary bytes" },
-        { "0\n", 2, "1 <= n <= 92" },
-        { "93\n", 3, "1 <= n <= 92" },
-        { "99999999999999999999999999999999\n", 33, "1 <= n <= 92" },
+        { "0\n", 2, "1 <= n <= 45" },
+        { "46\n", 3, "1 <= n <= 45" },
+        { "99999999999999999999999999999999\n", 33, "1 <= n <= 45" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         client_send(c, bad[i].line, bad[i].len);
@@ -560,7 +560,7 @@ static void pool_big_n_does_not_block_small_n(void **state)
     if (!have_pool())
         skip();
     struct server s;
-    const char *extra[] = { "--workers", "2", NULL };
+    const char *extra[] = { "--workers", "2", "--max-jobs", "2", "--max-n", "92", NULL };
     server_start(&s, POOL, extra);
     /* fib(92) by naive recursion would take centuries: it is certainly still
      * running when b's answer arrives, whatever the machine's speed. */
@@ -585,7 +585,7 @@ static void pool_a_client_that_resets_frees_its_worker(void **state)
     if (!have_pool())
         skip();
     struct server s;
-    const char *extra[] = { "--workers", "1", NULL };
+    const char *extra[] = { "--workers", "1", "--max-n", "92", NULL };
     server_start(&s, POOL, extra);
     struct client *a = client_new(s.port);
     client_say(a, "92\n");
@@ -597,6 +597,207 @@ static void pool_a_client_that_resets_frees_its_worker(void **state)
     free(a);
     free(b);
     server_stop(&s);
+}
+
+
+/* ---- abuse: abandoned work, slowloris, the last line, stop under load ------------ */
+
+/* The issue's `printf '90\n' | timeout 1 nc -N ...`, twice: the client asks a
+ * fib that never ends, half-closes and vanishes without reading (no reset:
+ * its kernel says nothing until we write). Its work must be cancelled within
+ * --idle-timeout, so the only worker is free again: a later short job (25 goes
+ * to the pool) is answered. Without cancellation this waits forever (the
+ * test's hang guard then fails it). */
+static void abandoned_half_closed_work_is_cancelled(void **state)
+{
+    const char *mode = mode_of(state);
+    struct server s;
+    const char *extra[] = { "--max-n", "92", "--workers", "1", "--idle-timeout", "0.2", NULL };
+    server_start(&s, mode, extra);
+    for (int i = 0; i < 2; i++) {
+        struct client *a = client_new(s.port);
+        client_say(a, "90\n");
+        shutdown(a->fd, SHUT_WR);
+        client_close(a);
+        free(a);
+    }
+    struct client *b = client_new(s.port);
+    client_say(b, "25\n");
+    expect_line(b, "75025");
+    client_close(b);
+    free(b);
+    server_stop(&s);
+}
+
+/* A half-closed client that stays gets its answers (nc -N) when they are
+ * ready within --idle-timeout; the unterminated last line is answered too. */
+static void the_last_line_before_eof_gets_its_reply(void **state)
+{
+    const char *mode = mode_of(state);
+    struct server s;
+    server_start(&s, mode, NULL);
+    static const struct { const char *send; const char *const want[3]; } cases[] = {
+        { "30\n25", { "832040", "75025", NULL } },  /* the input */
+        { "7", { "13", NULL } },
+        { "10\nabc", { "55", "error: not a number", NULL } },
+        { "12\r", { "144", NULL } },
+        { "46", { "error: n out of range", NULL } },
+        { "5\n\n", { "5", "error: empty line", NULL } },
+        /* too long and unterminated: its one reply is the "too long" error */
+        { "111111111111111111111111111111111111111111111111111111111111111111111",
+          { "error: line too long", NULL } },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct client *c = client_new(s.port);
+        client_say(c, cases[i].send);
+        shutdown(c->fd, SHUT_WR);
+        for (int k = 0; cases[i].want[k]; k++) {
+            char got[512];
+            assert_int_equal(client_line(c, got, sizeof got), 1);
+            if (strncmp(got, cases[i].want[k], strlen(cases[i].want[k])) != 0)
+                fail_msg("case %zu: got '%s', want '%s'", i, got, cases[i].want[k]);
+        }
+        expect_eof(c);  /* exactly one reply per line, then the server closes */
+        client_close(c);
+        free(c);
+    }
+    server_stop(&s);
+}
+
+/* Slowloris: a client that sends a digit now and then and never a newline
+ * must lose its slot when its line is late, even though every byte arrives
+ * well within --idle-timeout; bytes discarded after "line too long" count
+ * no more. The verdict is that the error and the close come at all (while
+ * the client keeps trickling); the 30 s idle timeout is never reached. */
+static void a_line_trickled_byte_by_byte_is_dropped_at_its_deadline(void **state)
+{
+    const char *mode = mode_of(state);
+    struct server s;
+    const char *extra[] = { "--max-clients", "1", "--idle-timeout", "30", "--line-timeout",
+                            "0.3", NULL };
+    server_start(&s, mode, extra);
+    for (int discarding = 0; discarding < 2; discarding++) {
+        struct client *a = client_new(s.port);
+        if (discarding) {
+            char longline[80];
+            memset(longline, '1', sizeof longline);
+            client_send(a, longline, sizeof longline);
+            expect_error(a, "too long");
+        }
+        int sent = 0;
+        for (;;) {
+            /* One byte every ~50 ms until the server hangs up. */
+            if (send(a->fd, "1", 1, MSG_NOSIGNAL) == 1)
+                sent++;
+            ssize_t r = client_fill(a, 50);
+            if (r == 0 || memchr(a->buf, '\n', a->len))
+                break;
+            if (sent > WAIT_MS / 50)
+                fail_msg("still connected after %d trickled bytes", sent);
+        }
+        expect_error(a, "line not completed in time");
+        expect_eof(a);
+        client_close(a);
+        free(a);
+        /* The one slot is free again. */
+        struct client *b = client_new(s.port);
+        client_say(b, "9\n");
+        expect_line(b, "34");
+        client_close(b);
+        free(b);
+    }
+    server_stop(&s);
+}
+
+/* Two clients asking fib(92) that stay connected cannot take every worker:
+ * --max-jobs (default workers - 1) lets only one long job run, so a short
+ * request is answered; the second long job starts when the first is gone. */
+static void pool_long_jobs_are_capped_so_short_ones_are_served(void **state)
+{
+    (void)state;
+    if (!have_pool())
+        skip();
+    struct server s;
+    const char *extra[] = { "--workers", "2", "--max-n", "92", NULL };
+    server_start(&s, POOL, extra);
+    struct client *a = client_new(s.port), *b = client_new(s.port), *c = client_new(s.port);
+    client_say(a, "92\n");
+    client_say(b, "91\n");
+    for (int i = 0; i < 3; i++) {
+        client_say(c, "25\n");  /* a short job on the pool: a worker is free */
+        expect_line(c, "75025");
+    }
+    assert_int_equal(client_fill(a, 0), -1);
+    assert_int_equal(client_fill(b, 0), -1);
+    client_reset(a);
+    client_reset(b);
+    client_say(c, "30\n");
+    expect_line(c, "832040");
+    client_close(c);
+    free(a);
+    free(b);
+    free(c);
+    server_stop(&s);
+}
+
+/* --max-n (default 45) refuses what would run for hours; the limit is in the
+ * error line. */
+static void max_n_refuses_larger_n_and_says_the_limit(void **state)
+{
+    const char *mode = mode_of(state);
+    struct server s;
+    server_start(&s, mode, NULL);
+    struct client *c = client_new(s.port);
+    client_say(c, "46\n");
+    expect_error(c, "1 <= n <= 45");
+    client_say(c, "90\n");
+    expect_error(c, "out of range");
+    client_say(c, "20\n");
+    expect_line(c, "6765");
+    client_close(c);
+    free(c);
+    struct server t;
+    const char *extra[] = { "--max-n", "10", NULL };
+    server_start(&t, mode, extra);
+    c = client_new(t.port);
+    client_say(c, "11\nabc\n10\n");
+    expect_error(c, "1 <= n <= 10");
+    expect_error(c, "not a number: send one integer n with 1 <= n <= 10");
+    expect_line(c, "55");
+    client_close(c);
+    free(c);
+    server_stop(&t);
+    server_stop(&s);
+}
+
+/* SIGTERM while several fib(92) run (or wait): the server stops, says so to
+ * the connected clients and exits 0; it does not wait for the jobs. */
+static void sigterm_with_running_jobs_stops_them(void **state)
+{
+    const char *mode = mode_of(state);
+    struct server s;
+    const char *extra[] = { "--max-n", "92", "--workers", "3", NULL };
+    server_start(&s, mode, extra);
+    struct client *idle = client_new(s.port);
+    client_say(idle, "5\n");
+    expect_line(idle, "5");
+    struct client *j[3];
+    for (int i = 0; i < 3; i++) {
+        j[i] = client_new(s.port);
+        client_say(j[i], "92\n");
+    }
+    assert_int_equal(kill(s.pid, SIGTERM), 0);
+    assert_int_equal(server_wait(&s), 0);
+    for (int i = 0; i < 3; i++) {
+        char got[512];
+        /* Either "shutting down" or nothing: never a (garbage) number. */
+        if (client_line(j[i], got, sizeof got))
+            assert_true(strncmp(got, "error:", 6) == 0);
+        client_close(j[i]);
+        free(j[i]);
+    }
+    client_close(idle);
+    free(idle);
 }
 
 /* ---- stopping ------------------------------------------------------------------------- */
@@ -621,7 +822,8 @@ static void sigint_stops_even_during_fib_92(void **state)
 {
     const char *mode = mode_of(state);
     struct server s;
-    server_start(&s, mode, NULL);
+    const char *extra[] = { "--max-n", "92", NULL };
+    server_start(&s, mode, extra);
     struct client *c = client_new(s.port);
     client_say(c, "92\n");  /* coro mode computes it inline: the loop is stuck in it */
     assert_int_equal(kill(s.pid, SIGINT), 0);
@@ -650,6 +852,10 @@ static void bad_options_print_one_line_and_exit_2(void **state)
         { "--idle-timeout", "0", "--idle-timeout" },
         { "--idle-timeout", "abc", "--idle-timeout" },
         { "--workers", "0", "--workers" },
+        { "--max-n", "93", "--max-n" },
+        { "--max-n", "0", "--max-n" },
+        { "--max-jobs", "0", "--max-jobs" },
+        { "--line-timeout", "-1", "--line-timeout" },
         { "--bogus", NULL, "--bogus" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -680,7 +886,9 @@ static void help_describes_the_options_and_exits_0(void **state)
     assert_int_equal(out.status, 0);
     assert_non_null(strstr(out.out, "usage: fibserver"));
     assert_non_null(strstr(out.out, "--max-clients"));
-    assert_non_null(strstr(out.out, "1 <= n <= 92"));
+    assert_non_null(strstr(out.out, "1 <= n <= --max-n"));
+    assert_non_null(strstr(out.out, "--max-jobs"));
+    assert_non_null(strstr(out.out, "--line-timeout"));
     par_test_out_free(&out);
 }
 
@@ -747,6 +955,12 @@ int main(void)
         ONE(pool_a_client_that_resets_frees_its_worker),
         BOTH(sigterm_stops_cleanly_and_tells_connected_clients),
         BOTH(sigint_stops_even_during_fib_92),
+        BOTH(abandoned_half_closed_work_is_cancelled),
+        BOTH(the_last_line_before_eof_gets_its_reply),
+        BOTH(a_line_trickled_byte_by_byte_is_dropped_at_its_deadline),
+        ONE(pool_long_jobs_are_capped_so_short_ones_are_served),
+        BOTH(max_n_refuses_larger_n_and_says_the_limit),
+        BOTH(sigterm_with_running_jobs_stops_them),
         ONE(bad_options_print_one_line_and_exit_2),
         ONE(help_describes_the_options_and_exits_0),
         BOTH(a_port_in_use_is_one_line_and_exit_1),

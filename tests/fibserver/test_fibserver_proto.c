@@ -121,6 +121,54 @@ static void framer_allows_64_bytes_and_rejects_65_once(void **state)
     assert_int_equal(r[0].n, 8);
 }
 
+/* At EOF the unterminated last line is a line; a "too long" one already
+ * had its reply; nothing pending gives nothing. */
+static void framer_finish_frames_the_last_line_once(void **state)
+{
+    (void)state;
+    struct fib_framer f = { .len = 0 };
+    struct fib_req r[8];
+    int got;
+    assert_int_equal(feed_all(&f, "30\n25", 5, r, 8), 1);
+    assert_int_equal(fib_framer_in_line(&f), 1);
+    fib_framer_finish(&f, &r[0], &got);
+    assert_int_equal(got, 1);
+    assert_null(r[0].err);
+    assert_int_equal(r[0].n, 25);
+    assert_int_equal(fib_framer_in_line(&f), 0);
+    fib_framer_finish(&f, &r[0], &got);
+    assert_int_equal(got, 0);  /* nothing after the last "\n" */
+    assert_int_equal(feed_all(&f, "x", 1, r, 8), 0);
+    fib_framer_finish(&f, &r[0], &got);
+    assert_int_equal(got, 1);
+    assert_ptr_equal(r[0].err, fib_err_not_number);
+    char buf[100];
+    memset(buf, '1', sizeof buf);
+    assert_int_equal(feed_all(&f, buf, sizeof buf, r, 8), 1);
+    assert_ptr_equal(r[0].err, fib_err_too_long);
+    assert_int_equal(fib_framer_in_line(&f), 1);  /* still discarding */
+    fib_framer_finish(&f, &r[0], &got);
+    assert_int_equal(got, 0);
+}
+
+/* --max-n narrows the accepted range and every range-stating error says it. */
+static void max_n_narrows_the_range_and_the_messages(void **state)
+{
+    (void)state;
+    struct fib_req r;
+    fib_proto_set_max_n(45);
+    parse("45", &r);
+    assert_null(r.err);
+    parse("46", &r);
+    assert_ptr_equal(r.err, fib_err_range);
+    assert_non_null(strstr(r.err, "1 <= n <= 45\n"));
+    parse("abc", &r);
+    assert_non_null(strstr(r.err, "not a number: send one integer n with 1 <= n <= 45\n"));
+    fib_proto_set_max_n(92);
+    parse("92", &r);
+    assert_null(r.err);
+}
+
 static void replies_are_decimal_lines(void **state)
 {
     (void)state;
@@ -138,6 +186,8 @@ int main(void)
         cmocka_unit_test(anything_else_is_refused_saying_why),
         cmocka_unit_test(framer_splits_lines_across_pieces),
         cmocka_unit_test(framer_allows_64_bytes_and_rejects_65_once),
+        cmocka_unit_test(framer_finish_frames_the_last_line_once),
+        cmocka_unit_test(max_n_narrows_the_range_and_the_messages),
         cmocka_unit_test(replies_are_decimal_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
