@@ -12,6 +12,7 @@
 #include "report.h"
 #include "sampling.h"
 #include "stats.h"
+#include "visible.h"
 #include "workload.h"
 
 #ifndef PAR_VERSION
@@ -146,7 +147,7 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
             snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
                      tool->backends[i].name);
         snprintf(msg, sizeof msg, "--backend: unknown back end '%s'; expected one of %s",
-                 o.backend, known);
+                 par_vis(o.backend), known);
         usage_error(tool, msg);
         return 2;
     }
@@ -156,6 +157,8 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
         usage_error(tool, msg);
         return 2;
     }
+    /* Only a run that has a schedule reads OMP_SCHEDULE (ompenv.h). */
+    o.schedule_unused = strcmp(entry->name, "serial") == 0 || o.workload == PAR_W_FIBTASK;
     if (par_opts_finish(&o, msg, sizeof msg)) {
         usage_error(tool, msg);
         return 2;

@@ -15,6 +15,8 @@
 #include "ci.h"
 #include "error.h"
 #include "kernels.h"
+#include "ompenv.h"
+#include "visible.h"
 
 static const char *const workload_names[PAR_W_COUNT_] = { "map", "fib", "parmap", "fibtask",
                                                            "grain" };
@@ -125,7 +127,7 @@ int par_parse_whole_opt(const char *name, const char *arg, long long lo, long lo
         return 0;
     return par_usage_fail(msg, len,
                           "%s: expected a whole number in %lld..%lld%s, got '%s'", name, lo, hi,
-                why ? why : "", arg ? arg : "");
+                why ? why : "", par_vis(arg ? arg : ""));
 }
 
 void par_opts_init(struct par_opts *o, enum par_workload workload, const char *backend)
@@ -205,7 +207,7 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             if (par_workload_parse(optarg, &o->workload))
                 return par_usage_fail(msg, len,
                                       "--workload: unknown workload '%s'; expected one of "
-                            "map, fib, parmap, fibtask, grain", optarg);
+                            "map, fib, parmap, fibtask, grain", par_vis(optarg));
             break;
         case 'b':
             o->backend = optarg;
@@ -250,7 +252,7 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             if (par_schedule_parse(optarg, &o->schedule))
                 return par_usage_fail(msg, len,
                                       "--schedule: expected static, dynamic or guided, got '%s'",
-                            optarg);
+                            par_vis(optarg));
             o->schedule_set = 1;
             break;
         case OPT_CHUNK:
@@ -317,7 +319,7 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             if (par_parse_real(optarg, NULL, 1e-6, 10.0, &s) != 0)
                 return par_usage_fail(msg, len,
                                       "--switch-interval: expected seconds in 0.000001..10, "
-                            "got '%s'", optarg);
+                            "got '%s'", par_vis(optarg));
             o->switch_interval = s;
             break;
         }
@@ -346,7 +348,7 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
             if (par_pattern_parse(optarg, &o->pattern))
                 return par_usage_fail(msg, len,
                                       "--pattern: unknown pattern '%s'; expected none or stencil",
-                                      optarg);
+                                      par_vis(optarg));
             break;
         case OPT_THREADS:
             if ((rc = par_parse_whole_opt("--threads", optarg, 1, PAR_MAX_WORKERS,
@@ -367,76 +369,62 @@ int par_opts_parse(struct par_opts *o, int argc, char **argv, char *msg, size_t 
                             optopt < 256 ? (optopt == 'j' ? "-j/--workers"
                                             : optopt == 'w' ? "--workload" : "--backend")
                                          : opt_name(optopt));
-            return par_usage_fail(msg, len, "%s needs a value (see --help)", argv[optind - 1]);
+            return par_usage_fail(msg, len, "%s needs a value (see --help)",
+                                  par_vis(argv[optind - 1]));
         default:
             if (optopt && optopt < 256)
                 return par_usage_fail(msg, len, "unknown option '-%c' (see --help)", optopt);
-            return par_usage_fail(msg, len, "unknown option '%s' (see --help)", argv[optind - 1]);
+            return par_usage_fail(msg, len, "unknown option '%s' (see --help)",
+                                  par_vis(argv[optind - 1]));
         }
     }
     if (optind < argc)
         return par_usage_fail(msg, len,
-                              "unexpected argument '%s' (options only; see --help)", argv[optind]);
+                              "unexpected argument '%s' (options only; see --help)",
+                              par_vis(argv[optind]));
     return 0;
 }
 
 /* Threads take their count from OMP_NUM_THREADS when -j is absent, as
- * OpenMP programs do; processes (workers_env NULL) do not. The variable may
- * be a list ("4,2" for nested levels): the first entry is the outer level,
- * which is what we run. */
+ * OpenMP programs do; processes (workers_env NULL) do not. The value is read
+ * as libgomp reads it (ompenv.h): a list ("4,2" for nested levels) whose
+ * first entry is the outer level, which is what we run. */
 static int workers_from_env(struct par_opts *o, char *msg, size_t len)
 {
-    const char *s = o->workers_env ? getenv(o->workers_env) : NULL;
+    const char *s = o->workers_env ? par_omp_getenv(o->workers_env) : NULL;
     if (!s || !*s) {
         o->workers = par_cores();
         o->workers_from = "cores";
         return 0;
     }
-    char first[32];
-    size_t n = strcspn(s, ",");
-    if (n >= sizeof first)
-        n = sizeof first - 1;
-    memcpy(first, s, n);
-    first[n] = '\0';
-    long long v;
-    if (par_parse_whole(first, 1, PAR_MAX_WORKERS, &v))
+    long v;
+    if (par_omp_parse_num_threads(s, &v) || v > PAR_MAX_WORKERS)
         return par_usage_fail(msg, len,
-                              "%s: expected a whole number in 1..%d, got '%s'", o->workers_env,
-                    PAR_MAX_WORKERS, s);
+                              "%s (from the environment): expected a whole number in 1..%d "
+                              "(or a list such as 4,2), got '%s'", o->workers_env,
+                              PAR_MAX_WORKERS, par_vis(s));
     o->workers = (int)v;
     o->workers_from = o->workers_env;
     return 0;
 }
 
-/* OMP_SCHEDULE is "[modifier:]kind[,chunk]"; "auto" runs as static. */
+/* OMP_SCHEDULE as libgomp reads it (ompenv.h); "auto" runs as static. Not
+ * read at all when the run has no schedule (o->schedule_unused). */
 static int schedule_from_env(struct par_opts *o, char *msg, size_t len)
 {
-    const char *s = getenv("OMP_SCHEDULE");
-    if (!s || !*s)
+    const char *s = par_omp_getenv("OMP_SCHEDULE");
+    if (!s || !*s || o->schedule_unused)
         return 0;
-    char buf[64];
-    snprintf(buf, sizeof buf, "%s", s);
-    char *kind = strchr(buf, ':') ? strchr(buf, ':') + 1 : buf;
-    char *comma = strchr(kind, ',');
-    if (comma)
-        *comma = '\0';
-    for (char *p = kind; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
     enum par_schedule sch;
-    if (strcmp(kind, "auto") == 0)
-        sch = PAR_SCHED_STATIC;
-    else if (par_schedule_parse(kind, &sch))
-        return par_usage_fail(msg, len, "OMP_SCHEDULE: expected static, dynamic, guided or auto "
-                    "[,chunk], got '%s'", s);
-    long long chunk = 0;
-    if (comma && par_parse_whole(comma + 1, 1, INT32_MAX, &chunk))
-        return par_usage_fail(msg, len,
-                              "OMP_SCHEDULE: chunk must be a whole number in 1..%d, got '%s'",
-                    INT32_MAX, s);
+    int is_auto;
+    size_t chunk;
+    if (par_omp_parse_schedule(s, &sch, &is_auto, &chunk))
+        return par_usage_fail(msg, len, "OMP_SCHEDULE (from the environment): expected "
+                              "[monotonic:|nonmonotonic:]static|dynamic|guided|auto[,chunk] "
+                              "with chunk 0..%d, got '%s'", INT32_MAX, par_vis(s));
     o->schedule = sch;
     if (!o->chunk_set)
-        o->chunk = (size_t)chunk;
+        o->chunk = chunk;
     return 0;
 }
 

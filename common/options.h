@@ -36,6 +36,8 @@ struct par_opts {
     int cutoff;                 /* fibtask: below this n, recurse serially */
     enum par_schedule schedule;
     int schedule_set;           /* 1 when --schedule was given */
+    int schedule_unused;        /* 1 when the run has no schedule (serial back end,
+                                   fibtask): OMP_SCHEDULE is then not read */
     size_t chunk;               /* 0 = automatic */
     int chunk_set;              /* 1 when --chunk was given */
     int reps, warmup;           /* --reps (fixed count when reps_set), --warmup (at least) */

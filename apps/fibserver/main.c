@@ -28,6 +28,7 @@
 #include "options.h"
 #include "proto.h"
 #include "server.h"
+#include "visible.h"
 
 #define MAX_CLIENTS_LIMIT 100000
 #define FDS_RESERVED 16     /* listening socket, self-pipes, stdio, pool */
@@ -72,10 +73,11 @@ static void usage(FILE *to)
         MAX_CLIENTS_LIMIT, PAR_MAX_WORKERS, FIB_DEFAULT_MAX_N, FIB_SHORT_N);
 }
 
+/* fmt has one %s for arg, which is shown visibly (visible.h). */
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("fibserver: ", stderr);
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, fmt, par_vis(arg));
     fputc('\n', stderr);
     return 2;
 }
@@ -216,7 +218,7 @@ static int open_listener(const struct fib_config *cfg)
     snprintf(port, sizeof port, "%d", cfg->port);
     int rc = getaddrinfo(cfg->bind, port, &hints, &res);
     if (rc != 0) {
-        fprintf(stderr, "fibserver: --bind '%s': %s\n", cfg->bind, gai_strerror(rc));
+        fprintf(stderr, "fibserver: --bind '%s': %s\n", par_vis(cfg->bind), gai_strerror(rc));
         return -1;
     }
     int fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
@@ -224,7 +226,7 @@ static int open_listener(const struct fib_config *cfg)
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
         bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 128) != 0 ||
         set_flags(fd) != 0) {
-        fprintf(stderr, "fibserver: cannot listen on %s port %d: %s\n", cfg->bind, cfg->port,
+        fprintf(stderr, "fibserver: cannot listen on %s port %d: %s\n", par_vis(cfg->bind), cfg->port,
                 strerror(errno));
         if (fd >= 0)
             close(fd);

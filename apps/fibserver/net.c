@@ -9,6 +9,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "clock.h"
 
@@ -112,4 +115,14 @@ void fib_out_free(struct fib_out *o)
 {
     free(o->buf);
     *o = (struct fib_out){ 0 };
+}
+
+void fib_idle_again(void)
+{
+#ifdef __GLIBC__
+    /* glibc keeps freed heap (and the worker threads' arenas) mapped; hand
+     * it back so that a server between bursts is as small as when it started
+     * (bench/fibload checks). Once per burst: cheap. */
+    malloc_trim(0);
+#endif
 }

@@ -213,8 +213,10 @@ static void handler_destroy(struct par_coro *co)
     }
     close(h->fd);
     fib_out_free(&h->out);
-    h->cs->clients--;
+    struct coro_server *cs = h->cs;
     free(h);
+    if (--cs->clients == 0)
+        fib_idle_again();
 }
 
 /* ---- listener (the cheatsheet's fib_server) --------------------------------- */

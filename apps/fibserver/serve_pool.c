@@ -382,6 +382,8 @@ static void take_completions(struct pool_server *ps)
         if (c->state == CONN_DEAD) {
             ps->dead--;
             conn_free(c);
+            if (ps->dead == 0 && ps->nconns == 0)
+                fib_idle_again();
             continue;
         }
         if (ok && !atomic_load(&fib_stop_requested)) {
@@ -459,6 +461,8 @@ static int loop_once(struct pool_server *ps)
             conn_close(ps, i);
         }
     }
+    if (ps->nconns == 0 && ps->dead == 0 && nc > 0)
+        fib_idle_again();  /* the last client went this turn */
     if (p[2].revents)
         accept_clients(ps);
     return 1;

@@ -47,6 +47,10 @@ extern atomic_int fib_stop_requested;
  * again (the pending connection stays in the backlog until then). */
 int fib_accept_client(int listen_fd, int clients, int max_clients, int64_t *retry_ns);
 
+/* The last client has gone: returns freed memory to the system, so that
+ * an idle server's resident size is back to what it was before the load. */
+void fib_idle_again(void);
+
 /* Empties the self-pipe after a wake-up. */
 void fib_drain_fd(int fd);
 

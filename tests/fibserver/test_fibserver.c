@@ -856,6 +856,7 @@ static void bad_options_print_one_line_and_exit_2(void **state)
         { "--max-n", "0", "--max-n" },
         { "--max-jobs", "0", "--max-jobs" },
         { "--line-timeout", "-1", "--line-timeout" },
+        { "--mode", "pool\nlistening on 1.2.3.4:5", "'pool\\nlistening on" },
         { "--bogus", NULL, "--bogus" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

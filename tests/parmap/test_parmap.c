@@ -97,6 +97,19 @@ static void workers_default_to_the_cores(void **state)
     assert_string_equal(cJSON_GetObjectItem(j, "workers_from")->valuestring, "cores");
     cJSON_Delete(j);
     par_test_out_free(&r);
+
+    /* ... nor does a value libgomp would refuse: parmap does not read it, so
+     * it says nothing about it and neither does libgomp (the start-up guard
+     * hides it from the runtime). */
+    static const char *const bad[] = { "OMP_NUM_THREADS=0", "OMP_NUM_THREADS=abc",
+                                       "OMP_NUM_THREADS=4,", "OMP_SCHEDULE=bogus,1" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *env2[] = { (char *)bad[i], NULL };
+        r = RUN_ENV(env2, "--json", "-b", "serial", "--items", "100", "--reps", "1");
+        if (r.status != 0 || r.err[0])
+            fail_msg("%s: exit %d, stderr '%s'", bad[i], r.status, r.err);
+        par_test_out_free(&r);
+    }
 }
 
 static void bad_input_is_one_line_and_exit_2(void **state)
