@@ -8,7 +8,9 @@
  * with the ranks as workers; started alone, the "proc" back end with -j
  * forked workers (default: the cores). --backend overrides either choice.
  * Same options and output as poolmap. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "driver.h"
 #include "registry.h"
@@ -52,12 +54,29 @@ static int under_launcher(long *rank)
     return 0;
 }
 
+static int launched;  /* set once in main, before the driver runs */
+
+/* -b mpi with -j N but no launcher: a lone process is one rank, so -j N
+ * cannot be honoured; the user meant a launcher. A usage error (exit 2)
+ * saying what to type, rather than a run-time mismatch. */
+static int check_opts(const struct par_opts *o, const char *backend, char *msg, size_t len)
+{
+    if (launched || strcmp(backend, "mpi") != 0 || !o->workers_from ||
+        strcmp(o->workers_from, "-j") != 0 || o->workers == 1)
+        return 0;
+    snprintf(msg, len, "-b mpi -j %d: started without a launcher, MPI has one rank; to run %d "
+             "ranks type: mpirun -n %d parmap (or srun -n %d parmap; see docs/mpi.md); "
+             "-j alone forks workers with -b proc", o->workers, o->workers, o->workers,
+             o->workers);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     size_t count;
     const struct par_backend_entry *table = par_registry(&count);
     long rank = 0;
-    int launched = under_launcher(&rank);
+    launched = under_launcher(&rank);
     const struct par_tool tool = {
         .name = "parmap",
         /* Under a launcher "mpi" even when it is not built: the driver then
@@ -69,6 +88,7 @@ int main(int argc, char **argv)
         .rank_hint = rank > 0 ? (rank > 1000000 ? 1000000 : (int)rank) : 0,
         .workers_env = NULL, /* processes: -j, else the cores (not OMP_NUM_THREADS) */
         .env_extra = par_registry_env,
+        .check_opts = check_opts,
     };
     return par_driver_main(argc, argv, &tool);
 }

@@ -1,5 +1,6 @@
 #include "driver.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,10 +108,39 @@ static int run_once(const struct par_backend *be, struct par_run *run,
  * root through the back end (MPI agrees on errors collectively). */
 static int run_driver(int argc, char **argv, const struct par_tool *tool, int *is_root);
 
+/* The errno of the first failed flush of stdout, or 0. */
+static int stdout_errno;
+
+static void flush_stdout(void)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 && !stdout_errno)
+        stdout_errno = errno ? errno : EIO;
+}
+
+/* The result goes to stdout; a result that could not be written (a full
+ * disk, /dev/full, a closed pipe) is a failure, not a success with nothing
+ * to show: exit 1 with one line. */
+static int check_stdout(const struct par_tool *tool, int status)
+{
+    flush_stdout();
+    if (!stdout_errno && !ferror(stdout))
+        return status;
+    fprintf(stderr, "%s: cannot write the result to standard output: %s\n", tool->name,
+            strerror(stdout_errno ? stdout_errno : EIO));
+    return status == 0 ? 1 : status;
+}
+
 int par_driver_main(int argc, char **argv, const struct par_tool *tool)
 {
     int is_root = tool->rank_hint == 0;
+    /* One buffer for the whole (small) result, written at the end: a failed
+     * write is then seen by the final fflush with its errno. */
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     int status = run_driver(argc, argv, tool, &is_root);
+    if (is_root)
+        status = check_stdout(tool, status);
     return is_root ? status : 0;
 }
 
@@ -159,7 +189,8 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
     }
     /* Only a run that has a schedule reads OMP_SCHEDULE (ompenv.h). */
     o.schedule_unused = strcmp(entry->name, "serial") == 0 || o.workload == PAR_W_FIBTASK;
-    if (par_opts_finish(&o, msg, sizeof msg)) {
+    if (par_opts_finish(&o, msg, sizeof msg) ||
+        (tool->check_opts && tool->check_opts(&o, entry->name, msg, sizeof msg))) {
         usage_error(tool, msg);
         return 2;
     }
@@ -271,7 +302,7 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
         if (!verified)
             fprintf(stderr, "%s: %s\n", tool->name, error);
     }
-    fflush(stdout);
+    flush_stdout();
     be->close(&run);
     par_sampler_free(&sampler);
     par_workload_free(&wd);

@@ -31,6 +31,10 @@ struct par_tool {
     const char *workers_env; /* "OMP_NUM_THREADS" for threads; NULL for processes */
     /* Optional: adds what only the registry knows (OpenMP, MPI versions). */
     void (*env_extra)(struct par_env *env);
+    /* Optional: a tool's own usage checks once the options are final (the
+     * back end is found and built). Returns 0, or non-zero with a one-line
+     * message in msg: a usage error (exit 2). */
+    int (*check_opts)(const struct par_opts *o, const char *backend, char *msg, size_t len);
 };
 
 int par_driver_main(int argc, char **argv, const struct par_tool *tool);

@@ -114,6 +114,49 @@ int par_mpi_library_version(char *buf, size_t len)
 
 /* ---- open / close ------------------------------------------------------------ */
 
+/* A whole-number environment variable >= 0, or -1. */
+static long env_count(const char *name)
+{
+    const char *s = getenv(name);
+    if (!s || !*s)
+        return -1;
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *end == '\0' && v >= 0 ? v : -1;
+}
+
+/* Started by srun, does the MPI world have as many ranks as srun started
+ * tasks? srun without PMI support for this MPI (Open MPI 5 without
+ * --mpi=pmix, for one) starts N singletons that each see a world of 1 and
+ * would each report "1 worker". The step's task count is
+ * SLURM_STEP_NUM_TASKS (SLURM_NTASKS when absent: older Slurm, and srun sets
+ * it to the step's count too). Only for a process of an srun step (a valid
+ * SLURM_STEP_ID, not a batch script's) and only when no other launcher's
+ * variables are present: mpirun or mpiexec inside an allocation start their
+ * ranks through their own daemons, which are srun tasks themselves.
+ * Returns 0, or PAR_EINVAL with the message in run->errmsg. */
+static int check_slurm_tasks(struct par_run *run, int size)
+{
+    long step = env_count("SLURM_STEP_ID");
+    if (step < 0)
+        step = env_count("SLURM_STEPID");
+    if (step < 0 || step >= 0xfffffff0L || env_count("SLURM_PROCID") < 0)
+        return 0;
+    if (getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("HYDRA_CONTROL_FD"))
+        return 0;
+    const char *var = "SLURM_STEP_NUM_TASKS";
+    long tasks = env_count(var);
+    if (tasks < 0)
+        tasks = env_count(var = "SLURM_NTASKS");
+    if (tasks < 0 || tasks == size)
+        return 0;
+    snprintf(run->errmsg, sizeof run->errmsg,
+             "srun started %ld tasks (%s) but MPI sees %d rank%s: each task is a singleton; "
+             "try srun --mpi=pmix (srun --mpi=list) or mpirun", tasks, var, size,
+             size == 1 ? "" : "s");
+    return PAR_EINVAL;
+}
+
 static void set_detail(struct par_run *run, const char *what)
 {
     const struct mpi_state *st = run->state;
@@ -204,9 +247,12 @@ int par__mpi_open(struct par_run *run, int thread_level)
     MPI_Comm_size(st->comm, &st->size);
     run->rank = st->rank;
     run->is_root = st->rank == 0;
+    int rc = check_slurm_tasks(run, st->size);
+    if (rc)
+        return rc;
     run->workers = st->size;
     run->workers_from = "launcher";
-    int rc = gather_placement(run);
+    rc = gather_placement(run);
     if (rc)
         return rc;
     set_detail(run, "open");

@@ -147,9 +147,74 @@ static void usage_errors_under_mpirun_are_printed_once(void **state)
     par_test_out_free(&r);
 }
 
+/* parmap run directly, without a launcher. */
+static struct par_test_out parmap_alone(char *const *env, const char *const *args)
+{
+    char *argv[24];
+    int n = 0;
+    argv[n++] = (char *)par_test_bin("parmap");
+    for (; *args && n < 23; args++)
+        argv[n++] = (char *)*args;
+    argv[n] = NULL;
+    struct par_test_out out;
+    if (par_test_run(argv, env, NULL, 60, &out))
+        fail_msg("could not start parmap");
+    assert_false(out.timed_out);
+    return out;
+}
+
+/* `parmap -b mpi -j 2` with no launcher is a usage error that says what to
+ * type; -j 1 (what a lone process is) and no -j run. */
+static void mpi_with_j_but_no_launcher_is_a_usage_error(void **state)
+{
+    (void)state;
+    struct par_test_out r = parmap_alone(NULL, ARGS("-b", "mpi", "-j", "2", "--items", "10"));
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    assert_int_equal(par_test_lines(r.err), 1);
+    assert_non_null(strstr(r.err, "mpirun -n 2 parmap"));
+    par_test_out_free(&r);
+    r = parmap_alone(NULL, ARGS("-b", "mpi", "-j", "1", "--items", "10", "--reps", "1"));
+    assert_int_equal(r.status, 0);
+    par_test_out_free(&r);
+}
+
+/* srun without PMI support starts N singletons: with SLURM_STEP_NUM_TASKS
+ * (or SLURM_NTASKS) saying 2 and a world of 1, parmap fails in one line
+ * instead of reporting "1 worker"; when they agree it runs. The variables
+ * are set here as srun sets them in each task it starts. */
+static void srun_task_count_must_match_the_mpi_world(void **state)
+{
+    (void)state;
+    char *two[] = { "SLURM_STEP_ID=0", "SLURM_PROCID=0", "SLURM_STEP_NUM_TASKS=2",
+                    "SLURM_NTASKS=2", NULL };
+    struct par_test_out r = parmap_alone(two, ARGS("--items", "10", "--reps", "1"));
+    assert_int_equal(r.status, 1);
+    assert_int_equal(par_test_lines(r.err), 1);
+    assert_non_null(strstr(r.err, "srun started 2 tasks (SLURM_STEP_NUM_TASKS) but MPI sees 1"));
+    par_test_out_free(&r);
+    char *old[] = { "SLURM_STEP_ID=3", "SLURM_PROCID=0", "SLURM_NTASKS=4", NULL };
+    r = parmap_alone(old, ARGS("--items", "10", "--reps", "1"));
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "srun started 4 tasks (SLURM_NTASKS) but MPI sees 1"));
+    par_test_out_free(&r);
+    char *one[] = { "SLURM_STEP_ID=0", "SLURM_PROCID=0", "SLURM_STEP_NUM_TASKS=1", NULL };
+    r = parmap_alone(one, ARGS("--items", "10", "--reps", "1"));
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    par_test_out_free(&r);
+    /* A batch script's own step (not an srun task) is not checked. */
+    char *batch[] = { "SLURM_STEP_ID=4294967291", "SLURM_PROCID=0", "SLURM_NTASKS=4", NULL };
+    r = parmap_alone(batch, ARGS("-b", "mpi", "--items", "10", "--reps", "1"));
+    assert_int_equal(r.status, 0);
+    par_test_out_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(mpi_with_j_but_no_launcher_is_a_usage_error),
+        cmocka_unit_test(srun_task_count_must_match_the_mpi_world),
         cmocka_unit_test(every_workload_verifies_on_5_ranks_and_runs_on_1_and_2),
         cmocka_unit_test(the_documented_command_works_without_helper_variables),
         cmocka_unit_test(a_rank_that_aborts_ends_the_job_non_zero_within_10_s),

@@ -112,6 +112,22 @@ static void workers_default_to_the_cores(void **state)
     }
 }
 
+/* `parmap > /dev/full` exits 1 with one line (was: exit 0, the result lost). */
+static void a_result_that_cannot_be_written_exits_1(void **state)
+{
+    (void)state;
+    if (access("/dev/full", W_OK) != 0)
+        skip();  /* no /dev/full here: nothing to write to that always fails */
+    char *argv[] = { "/bin/sh", "-c", "\"$0\" -j 2 --items 100 --reps 1 > /dev/full",
+                     (char *)par_test_bin("parmap"), NULL };
+    struct par_test_out r;
+    assert_int_equal(par_test_run(argv, NULL, NULL, 60, &r), 0);
+    if (r.status != 1 || par_test_lines(r.err) != 1 ||
+        !strstr(r.err, "parmap: cannot write the result to standard output: No space left"))
+        fail_msg("exit %d, stderr '%s'", r.status, r.err);
+    par_test_out_free(&r);
+}
+
 static void bad_input_is_one_line_and_exit_2(void **state)
 {
     (void)state;
@@ -185,6 +201,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_workload_and_schedule_verifies_on_forked_workers),
+        cmocka_unit_test(a_result_that_cannot_be_written_exits_1),
         cmocka_unit_test(workers_default_to_the_cores),
         cmocka_unit_test(bad_input_is_one_line_and_exit_2),
         cmocka_unit_test(a_launcher_in_the_environment_selects_mpi_and_rank_0_prints),

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include <unistd.h>
 
 #include "poolmap_run.h"
 
@@ -108,6 +109,29 @@ static void omp_schedule_is_checked_only_where_it_is_used(void **state)
     expect_usage_error(POOLMAP_ENV(env, "-b", "pthread", "--items", "100"),
                        "OMP_SCHEDULE (from the environment)");
     expect_usage_error(POOLMAP_ENV(env, "-b", "pthread", "--items", "100"), "got 'static|4'");
+}
+
+/* A result that cannot be written is a failure: `poolmap > /dev/full` exits 1
+ * with one line naming the reason (was: exit 0, the result lost). */
+static void a_result_that_cannot_be_written_exits_1(void **state)
+{
+    (void)state;
+    if (access("/dev/full", W_OK) != 0)
+        skip();  /* no /dev/full here: nothing to write to that always fails */
+    static const char *const runs[] = {
+        "\"$0\" -b serial --items 100 --reps 1 > /dev/full",
+        "\"$0\" -b serial --items 100 --reps 1 --json > /dev/full",
+        "\"$0\" --help > /dev/full",
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        char *argv[] = { "/bin/sh", "-c", (char *)runs[i], (char *)par_test_bin("poolmap"), NULL };
+        struct par_test_out r;
+        assert_int_equal(par_test_run(argv, NULL, NULL, 60, &r), 0);
+        if (r.status != 1 || par_test_lines(r.err) != 1 ||
+            !strstr(r.err, "poolmap: cannot write the result to standard output: No space left"))
+            fail_msg("%s: exit %d, stderr '%s'", runs[i], r.status, r.err);
+        par_test_out_free(&r);
+    }
 }
 
 static void a_back_end_not_built_says_why_and_exits_2(void **state)
@@ -250,6 +274,7 @@ int main(void)
         cmocka_unit_test(every_bad_input_is_one_line_and_exit_2),
         cmocka_unit_test(grain_runs_verified_and_records_its_sizes),
         cmocka_unit_test(control_characters_in_arguments_are_shown_escaped),
+        cmocka_unit_test(a_result_that_cannot_be_written_exits_1),
         cmocka_unit_test(omp_schedule_is_checked_only_where_it_is_used),
         cmocka_unit_test(a_back_end_not_built_says_why_and_exits_2),
         cmocka_unit_test(json_is_one_object_with_the_record_keys),
