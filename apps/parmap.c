@@ -13,18 +13,8 @@
 #include <string.h>
 
 #include "driver.h"
+#include "envnum.h"
 #include "registry.h"
-
-/* A non-negative integer environment variable, or -1. */
-static long env_num(const char *name)
-{
-    const char *s = getenv(name);
-    if (!s || !*s)
-        return -1;
-    char *end;
-    long v = strtol(s, &end, 10);
-    return *end == '\0' && v >= 0 ? v : -1;
-}
 
 /* Whether a parallel launcher started this process, judged from the
  * variables the launchers set in each process they start; *rank gets this
@@ -32,23 +22,23 @@ static long env_num(const char *name)
 static int under_launcher(long *rank)
 {
     /* Open MPI's mpirun/mpiexec. */
-    if (env_num("OMPI_COMM_WORLD_SIZE") >= 1) {
-        *rank = env_num("OMPI_COMM_WORLD_RANK");
+    if (par_env_count("OMPI_COMM_WORLD_SIZE") >= 1) {
+        *rank = par_env_count("OMPI_COMM_WORLD_RANK");
         return 1;
     }
     /* Any PMIx launcher (Open MPI 4+, srun --mpi=pmix, prterun). */
-    if ((*rank = env_num("PMIX_RANK")) >= 0)
+    if ((*rank = par_env_count("PMIX_RANK")) >= 0)
         return 1;
     /* PMI-1/2 launchers (MPICH's and Intel MPI's hydra, srun --mpi=pmi2). */
-    if ((*rank = env_num("PMI_RANK")) >= 0)
+    if ((*rank = par_env_count("PMI_RANK")) >= 0)
         return 1;
     /* srun without an MPI plugin. A batch script also sees SLURM_PROCID, but
      * its step id is absent or one of Slurm's reserved values (>= 0xfffffff0:
      * batch, extern, interactive, pending). */
-    long step = env_num("SLURM_STEP_ID");
+    long step = par_env_count("SLURM_STEP_ID");
     if (step < 0)
-        step = env_num("SLURM_STEPID");
-    if (step >= 0 && step < 0xfffffff0L && (*rank = env_num("SLURM_PROCID")) >= 0)
+        step = par_env_count("SLURM_STEPID");
+    if (step >= 0 && step < 0xfffffff0L && (*rank = par_env_count("SLURM_PROCID")) >= 0)
         return 1;
     *rank = 0;
     return 0;

@@ -70,6 +70,7 @@
 
 #include "clock.h"
 #include "error.h"
+#include "envnum.h"
 #include "fibsplit.h"
 #include "mpi_internal.h"
 
@@ -114,17 +115,6 @@ int par_mpi_library_version(char *buf, size_t len)
 
 /* ---- open / close ------------------------------------------------------------ */
 
-/* A whole-number environment variable >= 0, or -1. */
-static long env_count(const char *name)
-{
-    const char *s = getenv(name);
-    if (!s || !*s)
-        return -1;
-    char *end;
-    long v = strtol(s, &end, 10);
-    return *end == '\0' && v >= 0 ? v : -1;
-}
-
 /* Started by srun, does the MPI world have as many ranks as srun started
  * tasks? srun without PMI support for this MPI (Open MPI 5 without
  * --mpi=pmix, for one) starts N singletons that each see a world of 1 and
@@ -137,17 +127,17 @@ static long env_count(const char *name)
  * Returns 0, or PAR_EINVAL with the message in run->errmsg. */
 static int check_slurm_tasks(struct par_run *run, int size)
 {
-    long step = env_count("SLURM_STEP_ID");
+    long step = par_env_count("SLURM_STEP_ID");
     if (step < 0)
-        step = env_count("SLURM_STEPID");
-    if (step < 0 || step >= 0xfffffff0L || env_count("SLURM_PROCID") < 0)
+        step = par_env_count("SLURM_STEPID");
+    if (step < 0 || step >= 0xfffffff0L || par_env_count("SLURM_PROCID") < 0)
         return 0;
     if (getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("HYDRA_CONTROL_FD"))
         return 0;
     const char *var = "SLURM_STEP_NUM_TASKS";
-    long tasks = env_count(var);
+    long tasks = par_env_count(var);
     if (tasks < 0)
-        tasks = env_count(var = "SLURM_NTASKS");
+        tasks = par_env_count(var = "SLURM_NTASKS");
     if (tasks < 0 || tasks == size)
         return 0;
     snprintf(run->errmsg, sizeof run->errmsg,

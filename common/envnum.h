@@ -1,0 +1,10 @@
+/* Whole numbers that launchers (mpirun, srun, hydra) put in the environment. */
+#ifndef PAR_ENVNUM_H
+#define PAR_ENVNUM_H
+
+/* The value of environment variable `name` when it is a whole number >= 0
+ * written in decimal and nothing else; -1 when unset, empty or anything
+ * else. Thread-unsafe (getenv). */
+long par_env_count(const char *name);
+
+#endif
