@@ -35,11 +35,28 @@
  * Written by par__child_run, read by the signal handler. */
 static _Atomic int current_group;
 
+/* The line to print when interrupted (see par__child_interrupt_note): two
+ * buffers, the one in use published by an atomic pointer, so that the
+ * handler never reads a half-written line. */
+static char note_bufs[2][1024];
+static _Atomic(const char *) note_line;
+
+void par__child_interrupt_note(const char *line)
+{
+    const char *cur = atomic_load(&note_line);
+    char *b = cur == note_bufs[0] ? note_bufs[1] : note_bufs[0];
+    snprintf(b, sizeof note_bufs[0], "%s", line);
+    atomic_store(&note_line, b);
+}
+
 static void on_interrupt(int sig)
 {
     int g = atomic_load(&current_group);
     if (g > 0)
         kill(-g, SIGTERM); /* mpirun stops its ranks on SIGTERM, not on SIGKILL */
+    const char *line = atomic_load(&note_line);
+    if (line)
+        (void)!write(2, line, strlen(line));  /* write and strlen: async-signal-safe */
     signal(sig, SIG_DFL);
     raise(sig);
 }

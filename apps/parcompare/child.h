@@ -35,6 +35,11 @@ struct par__child {
 int par__child_run(char *const argv[], char *const env_add[], double timeout_s,
                    struct par__child *res);
 
+/* Sets the line (ending "\n") the interrupt handler prints before parcompare
+ * ends: what was kept. Call from the main thread only; it may be called
+ * again at any time (the handler sees the old or the new line, whole). */
+void par__child_interrupt_note(const char *line);
+
 /* Installs SIGINT/SIGTERM/SIGHUP handlers that send SIGTERM to the running
  * child's process group and then let the signal end parcompare as usual. */
 void par__child_interrupts(void);

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "nodes.h"
 #include "records.h"
 #include "uncertainty.h"
@@ -49,6 +50,11 @@ static int make_dirs(const char *path, char *msg, size_t msglen, const char *opt
     return 0;
 }
 
+/* Writes PROBE_BYTES there, not just an empty file: creating an empty file
+ * succeeds on a full file system, and the whole run was then lost at the
+ * end. (It cannot promise room for everything; every later write is
+ * checked too.) */
+#define PROBE_BYTES 16384
 static int check_writable(const char *dir, const char *opt, char *msg, size_t msglen)
 {
     char probe[4200];
@@ -58,8 +64,20 @@ static int check_writable(const char *dir, const char *opt, char *msg, size_t ms
         snprintf(msg, msglen, "%s: cannot write in '%s': %s", opt, dir, strerror(errno));
         return -1;
     }
-    fclose(f);
+    static const char block[1024];
+    int bad = 0;
+    for (int i = 0; i < PROBE_BYTES / (int)sizeof block && !bad; i++)
+        bad = fwrite(block, 1, sizeof block, f) != sizeof block;
+    bad |= fflush(f) != 0;
+    int err = errno;
+    bad |= fclose(f) != 0;
+    if (bad && !err)
+        err = errno;
     unlink(probe);
+    if (bad) {
+        snprintf(msg, msglen, "%s: cannot write in '%s': %s", opt, dir, strerror(err));
+        return -1;
+    }
     return 0;
 }
 
@@ -129,12 +147,36 @@ static void add_str_or_null(cJSON *o, const char *key, const char *v)
         cJSON_AddNullToObject(o, key);
 }
 
+/* The environment as parcompare itself sees it (common/env.c), for when no
+ * child reported one (every point failed: that is when it is needed most).
+ * Same build, so the same compiler and flags as the children. */
+static cJSON *own_env_json(void)
+{
+    struct par_env e;
+    par_env_collect(&e);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    par_env_json(f, &e);
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    cJSON *env = cJSON_Parse(text);
+    free(text);
+    return env;
+}
+
 cJSON *par__env_json(const struct par__matrix *m, const struct par__tools *t)
 {
     cJSON *env = NULL;
     for (size_t i = 0; i < m->n && !env; i++)
         if (m->pts[i].env)
             env = cJSON_Duplicate(m->pts[i].env, 1);
+    if (!env)
+        env = own_env_json();
     if (!env)
         env = cJSON_CreateObject();
     if (!env)
@@ -238,18 +280,46 @@ int par__close_out(FILE *f, const char *dir, const char *name, char *msg, size_t
     return bad ? -1 : 0;
 }
 
+/* Data files are written to NAME.part and renamed over NAME only once
+ * complete, so that NAME is always a whole file: the previous version (the
+ * points measured so far) survives a full disk or an interrupt. */
+static FILE *open_part(const char *dir, const char *name, char *msg, size_t msglen)
+{
+    char part[256];
+    snprintf(part, sizeof part, "%s.part", name);
+    return par__open_out(dir, part, msg, msglen);
+}
+
+static int commit_part(FILE *f, const char *dir, const char *name, char *msg, size_t msglen)
+{
+    char part[256], from[4400], to[4400];
+    snprintf(part, sizeof part, "%s.part", name);
+    snprintf(from, sizeof from, "%s/%s", dir, part);
+    if (par__close_out(f, dir, name, msg, msglen) != 0) {
+        unlink(from);
+        return -1;
+    }
+    snprintf(to, sizeof to, "%s/%s", dir, name);
+    if (rename(from, to) != 0) {
+        snprintf(msg, msglen, "cannot write %.3000s: %s", to, strerror(errno));
+        unlink(from);
+        return -1;
+    }
+    return 0;
+}
+
 static int write_text(const char *dir, const char *name, const char *text, char *msg,
                       size_t msglen)
 {
-    FILE *f = par__open_out(dir, name, msg, msglen);
+    FILE *f = open_part(dir, name, msg, msglen);
     if (!f)
         return -1;
     fputs(text, f);
-    return par__close_out(f, dir, name, msg, msglen);
+    return commit_part(f, dir, name, msg, msglen);
 }
 
 static int write_json(const char *dir, const struct par__matrix *m,
-                      const struct par__summary *s, char *msg, size_t msglen)
+                      const struct par__summary *s, size_t done, char *msg, size_t msglen)
 {
     const struct par__plan *pl = s->plan;
     cJSON *root = cJSON_CreateObject();
@@ -262,6 +332,11 @@ static int write_json(const char *dir, const struct par__matrix *m,
     cJSON_AddStringToObject(root, "started", s->started);
     cJSON_AddNumberToObject(root, "wall_s", s->wall_s);
     cJSON_AddNumberToObject(root, "exit_status", s->exit_status);
+    /* complete: false while points are still running, and in what an
+     * interrupt or a failed final write leaves behind. */
+    cJSON_AddBoolToObject(root, "complete", done == m->n && s->wall_s > 0);
+    cJSON_AddNumberToObject(root, "points_done", (double)done);
+    cJSON_AddNumberToObject(root, "points_planned", (double)m->n);
     cJSON_AddStringToObject(root, "mode", pl->full ? "full" : "quick");
     cJSON_AddNumberToObject(root, "cores", pl->cores);
     cJSON_AddNumberToObject(root, "reps", pl->reps);
@@ -363,14 +438,16 @@ static void csv_num(FILE *f, double v, const char *fmt)
     "median_s,mad_s,min_s,max_s,mean_s,stddev_s,speedup,efficiency,karp_flatt,fastest," \
     "checksum,verified,status,error,wall_s,baseline_median_s,change,regression"
 
-static int write_csv(const char *dir, const struct par__matrix *m, char *msg, size_t msglen)
+static int write_csv(const char *dir, const struct par__matrix *m, size_t done, char *msg,
+                     size_t msglen)
 {
-    FILE *f = par__open_out(dir, "results.csv", msg, msglen);
+    FILE *f = open_part(dir, "results.csv", msg, msglen);
     if (!f)
         return -1;
     fputs(CSV_HEADER, f);
-    fprintf(f, "%s\n", par__uncertainty_csv_header);
-    for (size_t i = 0; i < m->n; i++) {
+    fprintf(f, "%s
+", par__uncertainty_csv_header);
+    for (size_t i = 0; i < done; i++) {
         const struct par__point *p = &m->pts[i];
         const cJSON *r = p->result;
         const cJSON *params = r ? cJSON_GetObjectItemCaseSensitive(r, "params") : NULL;
@@ -405,13 +482,52 @@ static int write_csv(const char *dir, const struct par__matrix *m, char *msg, si
         par__uncertainty_csv(f, p);
         fputc('\n', f);
     }
-    return par__close_out(f, dir, "results.csv", msg, msglen);
+    return commit_part(f, dir, "results.csv", msg, msglen);
 }
 
 int par__write_results(const char *dir, const struct par__matrix *m,
                        const struct par__summary *s, char *msg, size_t msglen)
 {
-    if (write_json(dir, m, s, msg, msglen))
+    if (write_json(dir, m, s, m->n, msg, msglen))
         return -1;
-    return write_csv(dir, m, msg, msglen);
+    return write_csv(dir, m, m->n, msg, msglen);
+}
+
+int par__write_json_file(const char *dir, const struct par__matrix *m,
+                         const struct par__summary *s, char *msg, size_t msglen)
+{
+    return write_json(dir, m, s, m->n, msg, msglen);
+}
+
+int par__write_csv_file(const char *dir, const struct par__matrix *m, char *msg, size_t msglen)
+{
+    return write_csv(dir, m, m->n, msg, msglen);
+}
+
+int par__save_progress(const char *dir, const struct par__matrix *m,
+                       const struct par__summary *s, size_t done, char *msg, size_t msglen)
+{
+    if (write_json(dir, m, s, done, msg, msglen))
+        return -1;
+    return write_csv(dir, m, done, msg, msglen);
+}
+
+int par__png_complete(const char *dir, const char *name)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    /* A PNG starts with its signature and ends with the 12-byte IEND chunk
+     * (length 0, "IEND", CRC AE 42 60 82); a truncated one does not. */
+    static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+    static const unsigned char iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D',
+                                            0xae, 0x42, 0x60, 0x82 };
+    unsigned char head[8], tail[12];
+    int ok = fread(head, 1, 8, f) == 8 && memcmp(head, sig, 8) == 0 &&
+             fseek(f, -12, SEEK_END) == 0 && fread(tail, 1, 12, f) == 12 &&
+             memcmp(tail, iend, 12) == 0;
+    fclose(f);
+    return ok;
 }

@@ -37,6 +37,7 @@ struct par__summary {
     double steal_cores;           /* cores the hypervisor took (NaN: unknown) */
     double loadavg_start;         /* 1-minute load average before the first point */
     const cJSON *grain;           /* the --grain sweep (grain_sweep.h), or NULL */
+    int report_ok, data_ok;       /* report.md / results.json+csv written whole */
 };
 
 /* Makes the output folder: `given` (created with its parents when missing),
@@ -61,6 +62,24 @@ int par__close_out(FILE *f, const char *dir, const char *name, char *msg, size_t
  * one-line message. */
 int par__write_results(const char *dir, const struct par__matrix *m,
                        const struct par__summary *s, char *msg, size_t msglen);
+
+/* results.json alone, and results.csv alone (par__write_results is both):
+ * each written whole or not at all (NAME.part, renamed when complete).
+ * Return 0, or -1 with a one-line message. */
+int par__write_json_file(const char *dir, const struct par__matrix *m,
+                         const struct par__summary *s, char *msg, size_t msglen);
+int par__write_csv_file(const char *dir, const struct par__matrix *m, char *msg, size_t msglen);
+
+/* After each point: results.json ("complete": false, "points_done") and
+ * results.csv with the first `done` points, so that what was measured
+ * survives an interrupt or a later failure. Returns 0, or -1 with a message
+ * (the previous versions of both files are then still whole). */
+int par__save_progress(const char *dir, const struct par__matrix *m,
+                       const struct par__summary *s, size_t done, char *msg, size_t msglen);
+
+/* 1 when dir/name is a whole PNG (signature and final IEND chunk); gnuplot
+ * says nothing when the disk fills and leaves a truncated file. */
+int par__png_complete(const char *dir, const char *name);
 
 /* Comma-separated names of a point's sets ("matrix", "story+python"). */
 const char *par__sets_text(int sets, char *buf, size_t len);

@@ -19,6 +19,7 @@
 #include "child.h"
 #include "cli.h"
 #include "clock.h"
+#include "envcheck.h"
 #include "files.h"
 #include "finegrain.h"
 #include "grain_report.h"
@@ -67,9 +68,35 @@ static void outcome_text(const struct par__point *p, char *buf, size_t len)
         snprintf(buf, len, "FAILED (%s): %s", par__status_name(p->status), p->why);
 }
 
-static int run_all(struct par__matrix *m, const struct par__tools *t, double timeout_s,
-                   struct par__progress *pg)
+/* After each point: results.json and results.csv hold the points so far
+ * (marked incomplete), and an interrupt says where they are. A failed save
+ * is reported once; measuring goes on (the previous files stay whole). */
+static void save_progress(const char *dir, const struct par__matrix *m,
+                          const struct par__summary *s, size_t done, struct par__progress *pg,
+                          int *save_failed)
 {
+    char msg[1024], note[1400];
+    if (par__save_progress(dir, m, s, done, msg, sizeof msg) != 0) {
+        if (!*save_failed)
+            par__progress_note(pg, "parcompare: warning: %s; the points measured so far "
+                               "are kept in memory and written at the end", msg);
+        *save_failed = 1;
+    }
+    if (*save_failed)
+        snprintf(note, sizeof note, "\nparcompare: interrupted after %zu of %zu points; "
+                 "they could not be saved (%s)\n", done, m->n, msg);
+    else
+        snprintf(note, sizeof note, "\nparcompare: interrupted after %zu of %zu points; "
+                 "kept in %.1000s/results.json and results.csv (marked incomplete)\n", done,
+                 m->n, dir);
+    par__child_interrupt_note(note);
+}
+
+static int run_all(struct par__matrix *m, const struct par__tools *t, double timeout_s,
+                   struct par__progress *pg, const char *dir, const struct par__summary *s)
+{
+    int save_failed = 0;
+    save_progress(dir, m, s, 0, pg, &save_failed);
     for (size_t i = 0; i < m->n; i++) {
         struct par__point *p = &m->pts[i];
         char label[96], out[400];
@@ -79,8 +106,52 @@ static int run_all(struct par__matrix *m, const struct par__tools *t, double tim
             return -1;
         outcome_text(p, out, sizeof out);
         par__progress_done(pg, label, out, p->status != PAR__ST_OK);
+        save_progress(dir, m, s, i + 1, pg, &save_failed);
     }
     return 0;
+}
+
+/* Writes the final files, each on its own, and checks the plots gnuplot
+ * wrote. Returns 0 when all are whole; else -1 with one line naming every
+ * file that is missing or incomplete (and why) in msg. The plots that are
+ * not whole are taken out of s->plots. */
+static int write_outputs(const char *dir, const struct par__matrix *m, struct par__summary *s,
+                         char *msg, size_t len)
+{
+    char bad[600] = "", why[1024] = "", one[1024];
+    int nbad = 0;
+#define NOTE_BAD(name, reason)                                                        \
+    do {                                                                              \
+        snprintf(bad + strlen(bad), sizeof bad - strlen(bad), "%s%s", nbad++ ? ", " : "", \
+                 name);                                                               \
+        if (!why[0])                                                                  \
+            snprintf(why, sizeof why, "%s", reason);                                  \
+    } while (0)
+    int kept = 0;
+    for (int i = 0; i < s->nplots; i++) {
+        if (par__png_complete(dir, s->plots[i]))
+            memmove(s->plots[kept++], s->plots[i], sizeof s->plots[0]);
+        else
+            NOTE_BAD(s->plots[i], "a plot is truncated or missing (gnuplot)");
+    }
+    s->nplots = kept;
+    s->data_ok = 1;
+    if (par__write_json_file(dir, m, s, one, sizeof one)) {
+        NOTE_BAD("results.json (the copy saved after the last point is whole)", one);
+        s->data_ok = 0;
+    }
+    if (par__write_csv_file(dir, m, one, sizeof one)) {
+        NOTE_BAD("results.csv", one);
+        s->data_ok = 0;
+    }
+    s->report_ok = par__write_report(dir, m, s, one, sizeof one) == 0;
+    if (!s->report_ok)
+        NOTE_BAD("report.md", one);
+#undef NOTE_BAD
+    if (!nbad)
+        return 0;
+    snprintf(msg, len, "incomplete or missing in %.600s: %s; first cause: %s", dir, bad, why);
+    return -1;
 }
 
 static void print_footer(const char *dir, const struct par__matrix *m,
@@ -104,14 +175,16 @@ static void print_footer(const char *dir, const struct par__matrix *m,
         printf("%zu of %zu points FAILED (see report.md, Failures)\n", failures, m->n);
     else
         printf("all %zu points verified\n", m->n);
-    printf("report:  %s/report.md\n", dir);
+    if (s->report_ok)
+        printf("report:  %s/report.md\n", dir);
     if (s->nplots) {
         printf("plots:  ");
         for (int i = 0; i < s->nplots; i++)
             printf(" %s/%s", dir, s->plots[i]);
         printf("\n");
     }
-    printf("data:    %s/results.json  %s/results.csv\n", dir, dir);
+    if (s->data_ok)
+        printf("data:    %s/results.json  %s/results.csv\n", dir, dir);
     printf("finished in %.0f s\n", s->wall_s);
 }
 
@@ -143,7 +216,11 @@ int main(int argc, char **argv)
     s.command = command;
 
     /* Everything that can be wrong with the request is checked before the
-     * first point runs. */
+     * first point runs: the environment the children inherit too. */
+    if (par__env_check(msg, sizeof msg)) {
+        fprintf(stderr, "parcompare: %s\n", msg);
+        return 2;
+    }
     cJSON *base = NULL;
     if (c.baseline && !(base = par__baseline_load(c.baseline, msg, sizeof msg))) {
         fprintf(stderr, "parcompare: %s\n", msg);
@@ -225,7 +302,10 @@ int main(int argc, char **argv)
         par__progress_note(&pg, "parcompare: across nodes on %s; measuring the interconnect",
                            c.nodes.where);
     par__nodes_interconnect(&c.nodes, &tools, c.timeout_s);
-    if (run_all(&m, &tools, c.timeout_s, &pg)) {
+    s.plan = &plan;
+    s.tools = &tools;
+    s.python = &py;
+    if (run_all(&m, &tools, c.timeout_s, &pg, dir, &s)) {
         par__progress_end(&pg);
         fprintf(stderr, "parcompare: out of memory running the points\n");
         par__matrix_free(&m);
@@ -284,8 +364,7 @@ int main(int argc, char **argv)
                      PLOT_TIMEOUT_S);
     s.wall_s = par_now_s() - t0;
     s.exit_status = status;
-    int wrote = par__write_results(dir, &m, &s, msg, sizeof msg) == 0
-             && par__write_report(dir, &m, &s, msg, sizeof msg) == 0;
+    int wrote = write_outputs(dir, &m, &s, msg, sizeof msg) == 0;
 
     par__table_print(stdout, &m, plan.workloads, plan.nworkloads, plan.cores, 0,
                      s.baseline != NULL);

@@ -8,6 +8,7 @@
 #include "finegrain.h"
 #include "grain_report.h"
 #include "load.h"
+#include "mdcell.h"
 #include "nodes.h"
 #include "records.h"
 #include "run.h"
@@ -138,12 +139,13 @@ static void environment(FILE *f, const struct par__matrix *m, const struct par__
     }
     const char *mpi = par__json_str(env, "mpi", "");
     fprintf(f, "| | |\n|---|---|\n");
-    fprintf(f, "| host | %s |\n", par__json_str(env, "host", "?"));
-    fprintf(f, "| CPU | %s, %d cores |\n", par__json_str(env, "cpu", "?"), s->plan->cores);
-    fprintf(f, "| compiler | %s, flags `%s` |\n", par__json_str(env, "compiler", "?"),
+    fprintf(f, "| host | %s |\n", par__md_cell(par__json_str(env, "host", "?")));
+    fprintf(f, "| CPU | %s, %d cores |\n", par__md_cell(par__json_str(env, "cpu", "?")), s->plan->cores);
+    fprintf(f, "| compiler | %s, flags `%s` |\n", par__md_cell(par__json_str(env, "compiler", "?")),
             par__json_str(env, "flags", ""));
     fprintf(f, "| OpenMP | %s |\n", *par__json_str(env, "openmp", "") ?
-            par__json_str(env, "openmp", "") : "not built");
+            par__json_str(env, "openmp", "") : s->tools->usable[PAR__BE_OMP]
+            ? "built (version not reported: no OpenMP point ran)" : "not built");
     /* The MPI version string may span lines; keep the first. */
     char mpi1[160];
     snprintf(mpi1, sizeof mpi1, "%.*s", (int)strcspn(mpi, "\n,"), mpi);
@@ -156,7 +158,7 @@ static void environment(FILE *f, const struct par__matrix *m, const struct par__
     int any = 0;
     cJSON_ArrayForEach(v, bind) {
         if (cJSON_IsString(v) && strcmp(v->string, "mpirun_flags") != 0) {
-            fprintf(f, "| %s | %s |\n", v->string, v->valuestring);
+            fprintf(f, "| %s | %s |\n", v->string, par__md_cell(v->valuestring));
             any = 1;
         }
     }

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "mdcell.h"
 #include "uncertainty.h"
 
 static int in_matrix(const struct par__point *p)
@@ -161,7 +162,7 @@ void par__table_print(FILE *f, const struct par__matrix *m, const int *ws, int n
                 if (with_baseline)
                     fprintf(f, " %s |", btxt);
                 if (p->status != PAR__ST_OK)
-                    fprintf(f, " %s: %s |\n", par__status_name(p->status), p->why);
+                    fprintf(f, " %s: %s |\n", par__status_name(p->status), par__md_cell(p->why));
                 else
                     fprintf(f, " %s%s |\n", p->fastest ? "**fastest**" : ft, warn);
             } else {
