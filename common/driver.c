@@ -144,6 +144,25 @@ int par_driver_main(int argc, char **argv, const struct par_tool *tool)
     return is_root ? status : 0;
 }
 
+/* --json promises one record: a back end that could not start gets one
+ * too, unverified, with no times and the reason in "error". */
+static void report_unstarted(const struct par_tool *tool, const struct par_backend *be,
+                             const struct par_opts *o, const struct par_run *run,
+                             const char *why)
+{
+    struct par_env env;
+    par_env_collect(&env);
+    if (tool->env_extra)
+        tool->env_extra(&env);
+    struct par_result res = {
+        .tool = tool->name, .backend = be->name, .kind = be->kind, .opts = o,
+        .workers = run->workers, .detail = run->detail, .times = NULL, .ntimes = 0,
+        .checksum = 0, .verified = 0, .error = why, .env = &env,
+    };
+    par_stats_compute(NULL, 0, &res.stats);
+    par_report_json(stdout, &res);
+}
+
 static int run_driver(int argc, char **argv, const struct par_tool *tool, int *is_root)
 {
     struct par_opts o;
@@ -208,9 +227,14 @@ static int run_driver(int argc, char **argv, const struct par_tool *tool, int *i
     if (run.workers_from)
         o.workers_from = run.workers_from;
     if (rc) {
-        if (run.is_root)
-            fprintf(stderr, "%s: back end '%s' could not start: %s\n", tool->name, be->name,
-                    run.errmsg[0] ? run.errmsg : par_strerror(rc));
+        if (run.is_root) {
+            char why[600];
+            snprintf(why, sizeof why, "back end '%s' could not start: %s", be->name,
+                     run.errmsg[0] ? run.errmsg : par_strerror(rc));
+            if (o.format == PAR_FMT_JSON)
+                report_unstarted(tool, be, &o, &run, why);
+            fprintf(stderr, "%s: %s\n", tool->name, why);
+        }
         be->close(&run);
         return 1;
     }

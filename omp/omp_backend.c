@@ -1,7 +1,12 @@
 #include "par_omp.h"
 
+#include <errno.h>
 #include <omp.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 
 #include "error.h"
 
@@ -23,11 +28,75 @@ const char *par_omp_version(void)
     }
 }
 
+/* ---- can the threads be started? ----------------------------------------------
+ * libgomp cannot report a failed thread start: it prints "libgomp: Thread
+ * creation failed" and aborts the process, so the program never says what
+ * happened in its own line (nor writes its --json record). So before the
+ * first parallel region we start the same number of threads ourselves,
+ * all alive at once (as the team will be), and release them: if that fails,
+ * open fails with a message naming the limit. It cannot promise that libgomp
+ * will succeed a moment later (another process may take the last slot), but
+ * it turns the usual cause (ulimit -u, a cgroup's pids.max) into one line. */
+struct probe {
+    pthread_mutex_t lock;
+    pthread_cond_t go;
+    int released;               /* under lock */
+};
+
+static void *probe_thread(void *arg)
+{
+    struct probe *p = arg;
+    pthread_mutex_lock(&p->lock);
+    while (!p->released)
+        pthread_cond_wait(&p->go, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+/* Starts n threads; returns 0, or the pthread_create error and *started. */
+static int probe_threads(int n, int *started)
+{
+    struct probe p = { .released = 0 };
+    pthread_t *t = calloc((size_t)(n > 0 ? n : 1), sizeof *t);
+    if (!t || pthread_mutex_init(&p.lock, NULL) || pthread_cond_init(&p.go, NULL)) {
+        free(t);
+        return ENOMEM;
+    }
+    int rc = 0, k;
+    for (k = 0; k < n; k++)
+        if ((rc = pthread_create(&t[k], NULL, probe_thread, &p)) != 0)
+            break;
+    pthread_mutex_lock(&p.lock);
+    p.released = 1;
+    pthread_cond_broadcast(&p.go);
+    pthread_mutex_unlock(&p.lock);
+    for (int i = 0; i < k; i++)
+        pthread_join(t[i], NULL);
+    pthread_cond_destroy(&p.go);
+    pthread_mutex_destroy(&p.lock);
+    free(t);
+    *started = k;
+    return rc;
+}
+
 static int omp_open(struct par_run *run)
 {
     if (run->workers < 1) {
         snprintf(run->errmsg, sizeof run->errmsg, "need at least one thread");
         return PAR_EINVAL;
+    }
+    int started = 0, rc = probe_threads(run->workers - 1, &started);  /* + this thread */
+    if (rc != 0) {
+        struct rlimit rl;
+        char lim[64] = "unknown";
+        if (getrlimit(RLIMIT_NPROC, &rl) == 0)
+            snprintf(lim, sizeof lim, rl.rlim_cur == RLIM_INFINITY ? "unlimited" : "%llu",
+                     (unsigned long long)rl.rlim_cur);
+        snprintf(run->errmsg, sizeof run->errmsg,
+                 "cannot start %d threads: the %dth failed: %s (processes and threads per "
+                 "user, ulimit -u: %s); try a smaller -j", run->workers, started + 2,
+                 strerror(rc), lim);
+        return PAR_ESYS;
     }
     return 0;
 }

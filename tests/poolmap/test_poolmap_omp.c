@@ -8,6 +8,13 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "ompenv_table.h"
 #include "poolmap_run.h"
 
@@ -74,6 +81,64 @@ static void omp_schedule_spellings_as_libgomp_reads_them(void **state)
     }
 }
 
+/* Runs poolmap -b omp -j 64 --json where at most 8 processes and threads
+ * are allowed (RLIMIT_NPROC; root is exempt from it, so as root the child
+ * first becomes nobody). libgomp would abort with its own message; poolmap
+ * must say it in its line, exit 1 and still print its JSON record. */
+static void a_thread_start_that_fails_is_our_line_and_a_json_record(void **state)
+{
+    (void)state;
+    char out[] = "/tmp/poolmap-nproc-out-XXXXXX", err[] = "/tmp/poolmap-nproc-err-XXXXXX";
+    int fo = mkstemp(out), fe = mkstemp(err);
+    assert_true(fo >= 0 && fe >= 0);
+    fchmod(fo, 0666);
+    fchmod(fe, 0666);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fo, 1);
+        dup2(fe, 2);
+        if (geteuid() == 0 && (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
+            _exit(125);
+        struct rlimit rl = { 8, 8 };
+        if (setrlimit(RLIMIT_NPROC, &rl))
+            _exit(125);
+        char *argv[] = { (char *)par_test_bin("poolmap"), "-b", "omp", "-j", "64", "--json",
+                         "--items", "1000", "--reps", "1", NULL };
+        execv(argv[0], argv);
+        _exit(126);  /* e.g. nobody may not enter the build folder */
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    close(fo);
+    close(fe);
+    FILE *f = fopen(out, "r");
+    char o[8192] = "", e[2048] = "";
+    size_t no = fread(o, 1, sizeof o - 1, f);
+    o[no] = '\0';
+    fclose(f);
+    f = fopen(err, "r");
+    size_t ne = fread(e, 1, sizeof e - 1, f);
+    e[ne] = '\0';
+    fclose(f);
+    unlink(out);
+    unlink(err);
+    int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    if (code == 125 || code == 126) {
+        fprintf(stderr, "cannot run poolmap as nobody with a process limit (exit %d)\n", code);
+        skip();
+    }
+    if (code != 1 || par_test_lines(e) != 1 ||
+        !strstr(e, "poolmap: back end 'omp' could not start: cannot start 64 threads"))
+        fail_msg("exit %d, stderr '%s'", code, e);
+    cJSON *j = cJSON_Parse(o);
+    if (!j)
+        fail_msg("no JSON record on stdout: '%s'", o);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "verified")));
+    assert_non_null(strstr(cJSON_GetObjectItem(j, "error")->valuestring, "ulimit -u"));
+    cJSON_Delete(j);
+}
+
 static char *checksum_of(const char *backend, const char *w, const char *j)
 {
     const char *items = strcmp(w, "parmap") ? "3000" : "4"; /* parmap: range(1, 5) */
@@ -111,6 +176,7 @@ int main(void)
         cmocka_unit_test(omp_num_threads_10_runs_10_workers_and_says_so),
         cmocka_unit_test(omp_num_threads_spellings_as_libgomp_reads_them),
         cmocka_unit_test(omp_schedule_spellings_as_libgomp_reads_them),
+        cmocka_unit_test(a_thread_start_that_fails_is_our_line_and_a_json_record),
         cmocka_unit_test(every_workload_on_omp_has_the_serial_checksum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
