@@ -699,10 +699,13 @@ static void a_line_trickled_byte_by_byte_is_dropped_at_its_deadline(void **state
         expect_eof(a);
         client_close(a);
         free(a);
-        /* The one slot is free again. */
+        /* The one slot is free again. b then leaves and waits until the
+         * server has closed its side, so that the slot is free for the next. */
         struct client *b = client_new(s.port);
         client_say(b, "9\n");
         expect_line(b, "34");
+        shutdown(b->fd, SHUT_WR);
+        expect_eof(b);
         client_close(b);
         free(b);
     }
