@@ -122,7 +122,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
     *o = (struct opts){ .mode = "pool", .clients = 1000, .requests = 10, .max_n = 40,
                         .long_per_mille = 10, .timeout = 600, .rss_slack_kb = 1024 };
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         char *end = NULL;
         if (!v && strcmp(a, "--help") != 0)
@@ -149,7 +149,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
             goto bad;
         if (end && *end)
             goto bad;
-        i++;
     }
     if (!o->server || o->clients < 1 || o->clients > 100000 || o->requests < 1 ||
         o->max_n < 1 || o->max_n > 92 || o->long_per_mille < 0 || o->long_per_mille > 1000 ||

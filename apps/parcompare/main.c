@@ -10,6 +10,7 @@
  * One process, one thread: points run one after another so that they do not
  * disturb each other's timing. */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,14 @@ static void save_progress(const char *dir, const struct par__matrix *m,
                           int *save_failed)
 {
     char msg[1024], note[1400];
+    /* The files and the interrupt's line change together: an interrupt
+     * waits until both say `done` points (and then reports them). */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, &old);
     if (par__save_progress(dir, m, s, done, msg, sizeof msg) != 0) {
         if (!*save_failed)
             par__progress_note(pg, "parcompare: warning: %s; the points measured so far "
@@ -90,6 +99,7 @@ static void save_progress(const char *dir, const struct par__matrix *m,
                  "kept in %.1000s/results.json and results.csv (marked incomplete)\n", done,
                  m->n, dir);
     par__child_interrupt_note(note);
+    sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static int run_all(struct par__matrix *m, const struct par__tools *t, double timeout_s,
