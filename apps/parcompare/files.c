@@ -445,8 +445,7 @@ static int write_csv(const char *dir, const struct par__matrix *m, size_t done, 
     if (!f)
         return -1;
     fputs(CSV_HEADER, f);
-    fprintf(f, "%s
-", par__uncertainty_csv_header);
+    fprintf(f, "%s\n", par__uncertainty_csv_header);
     for (size_t i = 0; i < done; i++) {
         const struct par__point *p = &m->pts[i];
         const cJSON *r = p->result;
