@@ -25,6 +25,7 @@
 
 #include "error.h"
 #include "mpi_core.h"
+#include "ompenv.h"
 #include "par_omp.h"
 
 struct hybrid_state {
@@ -38,7 +39,7 @@ struct hybrid_state {
  * when unset; -1 when set but not a whole number in 1..PAR_MAX_WORKERS. */
 static int threads_from_var(const char *name)
 {
-    const char *s = getenv(name);
+    const char *s = par_omp_getenv(name);   /* as set, even if the start-up guard hid it */
     if (!s || !*s)
         return 0;
     char first[32];
@@ -66,7 +67,7 @@ static int choose_threads(struct par_run *run, const char **from)
         if (t < 0) {
             snprintf(run->errmsg, sizeof run->errmsg,
                      "%s: expected a whole number in 1..%d, got '%s'", vars[i], PAR_MAX_WORKERS,
-                     getenv(vars[i]));
+                     par_omp_getenv(vars[i]));
             return 0;
         }
         if (t > 0) {
