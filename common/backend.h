@@ -10,6 +10,8 @@
  * in the same order (they are collective). */
 #ifndef PAR_BACKEND_H
 #define PAR_BACKEND_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 #include <stdint.h>
@@ -86,4 +88,5 @@ extern const struct par_backend par_backend_serial;
 const struct par_backend_entry *par_backend_find(const struct par_backend_entry *table,
                                                  size_t count, const char *name);
 
+PAR_END_DECLS
 #endif

@@ -16,6 +16,8 @@
  * best): the interval is then "not available". */
 #ifndef PAR_CI_H
 #define PAR_CI_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -54,4 +56,5 @@ double par_ci_rel_half_width(const struct par_ci *ci);
  * 95 % intervals are a conservative test of a difference of medians. */
 int par_ci_overlap(const struct par_ci *a, const struct par_ci *b);
 
+PAR_END_DECLS
 #endif

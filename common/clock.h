@@ -1,6 +1,8 @@
 /* Monotonic time. CLOCK_MONOTONIC only: wall-clock time jumps. */
 #ifndef PAR_CLOCK_H
 #define PAR_CLOCK_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stdint.h>
 #include <time.h>
@@ -18,4 +20,5 @@ double par_now_s(void);
  * and must be handled by the caller. */
 struct timespec par_deadline_after(double timeout_s);
 
+PAR_END_DECLS
 #endif

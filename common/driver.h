@@ -14,6 +14,8 @@
  * them can be tested without depending on load. */
 #ifndef PAR_DRIVER_H
 #define PAR_DRIVER_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -39,4 +41,5 @@ struct par_tool {
 
 int par_driver_main(int argc, char **argv, const struct par_tool *tool);
 
+PAR_END_DECLS
 #endif

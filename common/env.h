@@ -1,6 +1,8 @@
 /* The environment a result was measured in: enough to tell two runs apart. */
 #ifndef PAR_ENV_H
 #define PAR_ENV_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stdio.h>
 
@@ -27,4 +29,5 @@ void par_env_json(FILE *f, const struct par_env *env);
 /* Writes s as a JSON string literal with escapes. */
 void par_json_string(FILE *f, const char *s);
 
+PAR_END_DECLS
 #endif

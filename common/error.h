@@ -3,6 +3,8 @@
  * programs turn these into one line on stderr. */
 #ifndef PAR_ERROR_H
 #define PAR_ERROR_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 enum par_error {
     PAR_OK        = 0,
@@ -29,4 +31,5 @@ enum par_error {
 /* Name of an error code; never NULL. Unknown codes give "unknown error". */
 const char *par_strerror(int code);
 
+PAR_END_DECLS
 #endif

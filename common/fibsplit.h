@@ -7,6 +7,8 @@
  * them, so no work is skipped or shared. */
 #ifndef PAR_FIBSPLIT_H
 #define PAR_FIBSPLIT_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 #include <stdint.h>
@@ -22,4 +24,5 @@
 int par_fib_split(int n, int cutoff, size_t min_leaves, int64_t **leaves, size_t *count,
                   int *depth);
 
+PAR_END_DECLS
 #endif

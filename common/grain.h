@@ -22,6 +22,8 @@
  * is caught as well as one in a back end. */
 #ifndef PAR_GRAIN_H
 #define PAR_GRAIN_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 #include <stdint.h>
@@ -76,4 +78,5 @@ void par_grain_run_serial(const struct par_grain *job, int64_t *scratch);
 int par_grain_reference(int64_t iterations, size_t tasks, int64_t steps, enum par_pattern p,
                         int64_t *ref);
 
+PAR_END_DECLS
 #endif

@@ -1,7 +1,7 @@
 /* The kernels, in one translation unit shared by every back end.
  *
  * Why they cannot be folded:
- * - fib recurses through par__fib_self, a thread-local function pointer with
+ * - fib recurses through par_fib_self, a thread-local function pointer with
  *   external linkage. The compiler must reload it on every call and cannot
  *   see its target, so it can neither turn the double recursion into a loop
  *   nor memoise it: fib(n) makes exactly 2*fib(n)-1 calls at any -O level.
@@ -13,21 +13,21 @@
 
 #include <stddef.h>
 
-_Thread_local par_kernel_fn par__fib_self = par__fib_step;
-_Thread_local void (*par__kernel_tick)(void) = NULL;
+_Thread_local par_kernel_fn par_fib_self = par_fib_step;
+_Thread_local void (*par_kernel_tick)(void) = NULL;
 
-int64_t par__fib_step(int64_t n)
+int64_t par_fib_step(int64_t n)
 {
     if (n <= 2)
         return 1;
-    return par__fib_self(n - 1) + par__fib_self(n - 2);
+    return par_fib_self(n - 1) + par_fib_self(n - 2);
 }
 
 int64_t par_fib(int64_t n)
 {
     if (n > PAR_FIB_MAX_N)
         return -1; /* would overflow int64_t; callers validate n first */
-    return par__fib_self(n);
+    return par_fib_self(n);
 }
 
 int64_t par_fib_fast(int n)
@@ -69,8 +69,8 @@ int64_t par_powself(int64_t x)
         for (int64_t i = 0; i < step; i++)
             acc = mulmod61(acc, base);
         left -= step;
-        if (par__kernel_tick)
-            par__kernel_tick();
+        if (par_kernel_tick)
+            par_kernel_tick();
     }
     return (int64_t)acc;
 }

@@ -9,6 +9,8 @@
  * function pointer is not valid in another MPI rank (ASLR) while an id is. */
 #ifndef PAR_KERNELS_H
 #define PAR_KERNELS_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stdint.h>
 
@@ -61,15 +63,18 @@ int64_t par_grain_kernel_fast(int64_t x, int64_t iterations);
 extern uint64_t par__grain_a, par__grain_c;
 
 /* ---- hooks (for the "gil" back end and for tests) --------------------------
- * par__fib_self is the function every fib call recurses through; per thread,
+ * Public, not par__-internal, because the gil back end lives in another
+ * library (libparcompare-pthread) than the kernels (libparcompare-common).
+ * par_fib_self is the function every fib call recurses through; per thread,
  * initially the plain recursion step. A thread may point it at a wrapper that
  * counts calls (tests) or checks an emulated interpreter lock (gil back end);
- * the wrapper must call par__fib_step(n) to do the real work.
- * par__kernel_tick, when non-NULL, is called every PAR_TICK_EVERY inner
+ * the wrapper must call par_fib_step(n) to do the real work.
+ * par_kernel_tick, when non-NULL, is called every PAR_TICK_EVERY inner
  * iterations of powself and once per fib call through the wrapper's choice. */
-extern _Thread_local par_kernel_fn par__fib_self;
-extern _Thread_local void (*par__kernel_tick)(void);
-int64_t par__fib_step(int64_t n);
+extern _Thread_local par_kernel_fn par_fib_self;
+extern _Thread_local void (*par_kernel_tick)(void);
+int64_t par_fib_step(int64_t n);
 #define PAR_TICK_EVERY 4096
 
+PAR_END_DECLS
 #endif

@@ -20,6 +20,8 @@
  * the lower end. */
 #ifndef PAR_METG_H
 #define PAR_METG_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -83,4 +85,5 @@ void par_metg_us_text(double s, char *buf, size_t len);
 /* "ok", "never", "always", "rejected", "empty". */
 const char *par_metg_status_name(enum par_metg_status s);
 
+PAR_END_DECLS
 #endif

@@ -4,6 +4,8 @@
  * and exits 2. */
 #ifndef PAR_OPTIONS_H
 #define PAR_OPTIONS_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 #include <stdint.h>
@@ -129,4 +131,5 @@ size_t par_max_items(void);
 /* Number of online cores (>= 1). */
 int par_cores(void);
 
+PAR_END_DECLS
 #endif

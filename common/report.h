@@ -1,6 +1,8 @@
 /* The result record every run prints: as text, one JSON object or CSV. */
 #ifndef PAR_REPORT_H
 #define PAR_REPORT_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stdint.h>
 #include <stdio.h>
@@ -46,4 +48,5 @@ const char *par_report_team_warning(const struct par_result *r, char *buf, size_
 void par_report_json(FILE *f, const struct par_result *r);
 void par_report_csv(FILE *f, const struct par_result *r, int header);
 
+PAR_END_DECLS
 #endif

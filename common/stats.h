@@ -1,6 +1,8 @@
 /* Summary statistics of repetition times. */
 #ifndef PAR_STATS_H
 #define PAR_STATS_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -18,4 +20,5 @@ int par_stats_compute(const double *x, size_t n, struct par_stats *out);
 /* Median of x[0..n), n >= 1; sorts x in place. */
 double par_median_inplace(double *x, size_t n);
 
+PAR_END_DECLS
 #endif

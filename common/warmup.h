@@ -23,6 +23,8 @@
  * same (reduced) series reaches the same cut. */
 #ifndef PAR_WARMUP_H
 #define PAR_WARMUP_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -48,4 +50,5 @@ void par_warmup_init(struct par_warmup *d, size_t first, size_t cap);
  * after it returns 1 the cut no longer moves. Allocates nothing. */
 int par_warmup_update(struct par_warmup *d, const double *x, size_t len);
 
+PAR_END_DECLS
 #endif

@@ -12,6 +12,8 @@
  * a kernel is caught as well as a bug in a back end. */
 #ifndef PAR_WORKLOAD_H
 #define PAR_WORKLOAD_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 #include <stdint.h>
@@ -61,4 +63,5 @@ int64_t par_parmap_size(size_t i);
 /* x**x mod 2^61-1 by square-and-multiply: the reference for powself. */
 int64_t par_powself_fast(int64_t x);
 
+PAR_END_DECLS
 #endif

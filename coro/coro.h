@@ -50,6 +50,8 @@
  * queue and round-robin scheduler below are single-threaded, as in Python. */
 #ifndef PAR_CORO_H
 #define PAR_CORO_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 #include <stdint.h>
@@ -199,4 +201,5 @@ typedef void (*par_rr_visit)(struct par_coro *co, int finished, void *arg);
  * Takes the coroutines' ownership only in that sense (destroy on finish). */
 void par_rr_run(struct par_coro_queue *tasks, par_rr_visit visit, void *arg);
 
+PAR_END_DECLS
 #endif

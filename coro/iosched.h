@@ -27,6 +27,8 @@
  * let a task wait on the pipe's read end (see apps/fibserver). */
 #ifndef PAR_IOSCHED_H
 #define PAR_IOSCHED_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -61,4 +63,5 @@ size_t par_iosched_count(const par_iosched *s);
  * order) and frees the scheduler. NULL is a no-op. */
 void par_iosched_destroy(par_iosched *s);
 
+PAR_END_DECLS
 #endif

@@ -4,6 +4,8 @@
  * computes too, fibtask as subtrees handed out dynamically. */
 #ifndef PAR_MPI_H
 #define PAR_MPI_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -17,4 +19,5 @@ extern const struct par_backend par_backend_mpi;
  * or PAR_EMPI. Thread-safe as MPI_Get_library_version is. */
 int par_mpi_library_version(char *buf, size_t len);
 
+PAR_END_DECLS
 #endif

@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 
 #include "error.h"
+#include "omp_internal.h"
 
 #define PAR_STR_(x) #x
 #define PAR_STRINGIFY(x) PAR_STR_(x)

@@ -6,6 +6,7 @@
  * so the stencil's halo is a read of the neighbour's slot after the
  * barrier. The barrier's cost is libgomp's (it spins for GOMP_SPINCOUNT /
  * OMP_WAIT_POLICY before it sleeps), which is what METG measures here. */
+#include "omp_internal.h"
 #include "par_omp.h"
 
 #include <omp.h>

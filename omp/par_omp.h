@@ -10,6 +10,8 @@
  * Threads: run->workers (from -j, else OMP_NUM_THREADS, else the cores). */
 #ifndef PAR_OMP_H
 #define PAR_OMP_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include "backend.h"
 
@@ -18,7 +20,5 @@ extern const struct par_backend par_backend_omp;
 /* "4.5 (201511)" for the OpenMP this back end was compiled with. */
 const char *par_omp_version(void);
 
-/* The grain operation (omp_grain.c); private to omp/. */
-int par__omp_grain(struct par_run *run, const struct par_grain *job);
-
+PAR_END_DECLS
 #endif

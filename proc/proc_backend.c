@@ -27,6 +27,7 @@
 #include "error.h"
 #include "fibsplit.h"
 #include "proc_internal.h"
+#include "par_proc.h"
 #include "procpool.h"
 
 struct proc_state {

@@ -74,6 +74,8 @@
  * are independent (each may be owned by a different thread). */
 #ifndef PAR_PROCPOOL_H
 #define PAR_PROCPOOL_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -236,4 +238,5 @@ int par_proc_map_bounds(par_proc_pool *p, par_proc_item_fn fn, const void *ctx, 
                         const void *in, size_t in_size, void *out, size_t out_size,
                         const size_t *bounds, size_t nchunks, char *errmsg, size_t errlen);
 
+PAR_END_DECLS
 #endif

@@ -40,6 +40,7 @@
 #include "executor.h"
 #include "gil.h"
 #include "grain_threads.h"
+#include "par_pthread.h"
 #include "pool.h"
 #include "taskgroup.h"
 #include "team.h"

@@ -8,6 +8,8 @@
  * helps run the chunks (no deadlock). */
 #ifndef PAR_EXECUTOR_H
 #define PAR_EXECUTOR_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -41,4 +43,5 @@ int par_executor_map(par_pool *p, par_map_fn fn, void *ctx,
                      const void *in, size_t in_size, void *out, size_t out_size,
                      size_t n, size_t chunk, size_t *failed_index);
 
+PAR_END_DECLS
 #endif

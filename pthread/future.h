@@ -30,6 +30,8 @@
  * future's pool never run tasks; they sleep. */
 #ifndef PAR_FUTURE_H
 #define PAR_FUTURE_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -162,4 +164,5 @@ int par_as_completed_next(par_as_completed *it, par_future **f);
  * unfinished tasks are not affected). NULL is ignored. */
 void par_as_completed_end(par_as_completed *it);
 
+PAR_END_DECLS
 #endif

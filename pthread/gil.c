@@ -149,9 +149,9 @@ static int64_t gil_fib(int64_t n);
 
 static PAR__NOINLINE int64_t gil_fib_leaf(int64_t n)
 {
-    par__fib_self = par__fib_step;
-    int64_t r = par__fib_step(n);
-    par__fib_self = gil_fib;
+    par_fib_self = par_fib_step;
+    int64_t r = par_fib_step(n);
+    par_fib_self = gil_fib;
     return r;
 }
 
@@ -162,7 +162,7 @@ static int64_t gil_fib(int64_t n)
         par_gil_check(g);
     if (n <= GIL_LEAF_N)
         return gil_fib_leaf(n);
-    return par__fib_step(n);
+    return par_fib_step(n);
 }
 
 static void gil_tick(void)
@@ -177,8 +177,8 @@ int par_gil_attach_thread(par_gil *g)
     if (tl_gil)
         return PAR_ESTATE;
     tl_gil = g;
-    par__fib_self = gil_fib;
-    par__kernel_tick = gil_tick;
+    par_fib_self = gil_fib;
+    par_kernel_tick = gil_tick;
     return 0;
 }
 
@@ -186,8 +186,8 @@ void par_gil_detach_thread(void)
 {
     if (!tl_gil)
         return;
-    par__fib_self = par__fib_step;
-    par__kernel_tick = NULL;
+    par_fib_self = par_fib_step;
+    par_kernel_tick = NULL;
     tl_gil = NULL;
 }
 

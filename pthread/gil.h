@@ -29,6 +29,8 @@
  * stated. */
 #ifndef PAR_GIL_H
 #define PAR_GIL_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stdint.h>
 
@@ -62,7 +64,7 @@ void par_gil_release(par_gil *g);
 void par_gil_check(par_gil *g);
 
 /* Installs, in the calling thread, the kernel hooks of common/kernels.h
- * (par__fib_self, par__kernel_tick) so that fib and powself reach
+ * (par_fib_self, par_kernel_tick) so that fib and powself reach
  * par_gil_check(g) at every call / every PAR_TICK_EVERY iterations.
  * Returns 0, or PAR_ESTATE when the thread is already attached (to any GIL).
  * Call par_gil_detach_thread() in the same thread before it ends. */
@@ -78,4 +80,5 @@ uint64_t par_gil_switches(par_gil *g);
 /* The switch interval in seconds. */
 double par_gil_interval(const par_gil *g);
 
+PAR_END_DECLS
 #endif

@@ -31,6 +31,8 @@
  * pool's own workers (tasks and callbacks), except where stated. */
 #ifndef PAR_POOL_H
 #define PAR_POOL_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -132,4 +134,5 @@ int par_pool_is_shutdown(par_pool *p);          /* 1 after par_pool_shutdown */
 /* The pool whose worker is the calling thread, or NULL. */
 par_pool *par_pool_current(void);
 
+PAR_END_DECLS
 #endif

@@ -10,6 +10,8 @@
  * by any number of threads at once. Timeouts follow timeout.h. */
 #ifndef PAR_PQUEUE_H
 #define PAR_PQUEUE_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -43,4 +45,5 @@ void par_pqueue_shutdown(par_pqueue *q);
 /* Number of items (a snapshot). */
 size_t par_pqueue_size(par_pqueue *q);
 
+PAR_END_DECLS
 #endif

@@ -14,6 +14,8 @@
  * number of threads at once. Timeouts follow timeout.h. */
 #ifndef PAR_QUEUE_H
 #define PAR_QUEUE_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -66,4 +68,5 @@ int par_queue_empty(par_queue *q);
 int par_queue_full(par_queue *q);
 size_t par_queue_capacity(const par_queue *q);
 
+PAR_END_DECLS
 #endif

@@ -12,6 +12,8 @@
  * (PAR_ETIMEDOUT). */
 #ifndef PAR_SYNC_H
 #define PAR_SYNC_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include "timeout.h"
 
@@ -88,4 +90,5 @@ int par_rlock_is_owned(par_rlock *l);
 /* How many times the calling thread holds it (0 when it does not). */
 unsigned par_rlock_depth(par_rlock *l);
 
+PAR_END_DECLS
 #endif

@@ -12,6 +12,8 @@
  * for tests: they only bound how long a caller is willing to wait. */
 #ifndef PAR_TIMEOUT_H
 #define PAR_TIMEOUT_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -22,4 +24,5 @@
  * as needed and put/submit never block for room. */
 #define PAR_UNBOUNDED ((size_t)-1)
 
+PAR_END_DECLS
 #endif

@@ -14,7 +14,7 @@ static _Thread_local int64_t calls;
 static int64_t counting_fib(int64_t n)
 {
     calls++;
-    return par__fib_step(n);
+    return par_fib_step(n);
 }
 
 static void fib_makes_two_fib_n_minus_one_calls(void **state)
@@ -22,9 +22,9 @@ static void fib_makes_two_fib_n_minus_one_calls(void **state)
     (void)state;
     for (int n = 1; n <= 27; n++) {
         calls = 0;
-        par__fib_self = counting_fib;
+        par_fib_self = counting_fib;
         int64_t r = par_fib(n);
-        par__fib_self = par__fib_step;
+        par_fib_self = par_fib_step;
         assert_int_equal(r, par_fib_fast(n));
         assert_int_equal(calls, 2 * par_fib_fast(n) - 1);
     }
@@ -57,9 +57,9 @@ static void powself_matches_cheatsheet_and_ticks_every_block(void **state)
     /* 10**10 < 2^61 - 1, so no reduction yet */
     assert_int_equal(par_powself(10), INT64_C(10000000000));
     ticks = 0;
-    par__kernel_tick = count_tick;
+    par_kernel_tick = count_tick;
     (void)par_powself(3 * PAR_TICK_EVERY + 1);
-    par__kernel_tick = NULL;
+    par_kernel_tick = NULL;
     assert_int_equal(ticks, 4);
 }
 

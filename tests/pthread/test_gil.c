@@ -110,7 +110,7 @@ static void *fib_thread(void *arg)
     }
     par_gil_release(f->g);
     par_gil_detach_thread();
-    if (par__fib_self != par__fib_step || par__kernel_tick != NULL)
+    if (par_fib_self != par_fib_step || par_kernel_tick != NULL)
         return (void *)3;
     f->result = r;
     return NULL;
