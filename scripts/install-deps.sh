@@ -6,7 +6,7 @@ set -eu
 PACKAGES="build-essential make cmake pkg-config clang libclang-rt-dev libomp-dev \
 libcmocka-dev libcjson-dev libglib2.0-dev \
 openmpi-bin libopenmpi-dev \
-gnuplot-nox python3 netcat-openbsd \
+gnuplot-nox python3 netcat-openbsd help2man \
 iproute2 util-linux slurmctld slurmd slurm-client munge"
 # iproute2 .. munge: the test cluster (scripts/cluster, ctest -L cluster).
 
