@@ -37,8 +37,12 @@ static void usage(FILE *to)
 {
     fprintf(to,
         "usage: fibserver [--mode pool|coro] [--bind ADDR] [--port N]\n"
-        "                 [--max-clients N] [--idle-timeout S] [--line-timeout S]\n"
-        "                 [--workers N] [--max-n N] [--max-jobs N]\n"
+        "                 [--max-clients N] [--idle-timeout S] [--line-timeout S]
+"
+        "                 [--workers N] [--max-n N] [--max-jobs N]
+"
+        "       fibserver --help | --version
+"
         "\n"
         "Answers each line holding an integer n (1 <= n <= --max-n) with fib(n),\n"
         "computed by the naive recursion (fib(45) takes seconds, fib(60) hours).\n"
@@ -59,13 +63,24 @@ static void usage(FILE *to)
         "  --line-timeout S  a line must end (\"\\n\") within S seconds of its first\n"
         "                    byte, 0.001..86400 (default 10, at most --idle-timeout)\n"
         "  --workers N       pool mode: 1..%d threads (default: cores, at least 2)\n"
-        "  --max-n N         largest n answered, 1..92 (default %d)\n"
-        "  --max-jobs N      pool mode: jobs with n > %d running at once, server-wide,\n"
-        "                    1..workers (default workers - 1, at least 1): the rest\n"
-        "                    wait their turn, so one worker stays free for short ones\n"
-        "\n"
-        "Work for a client that is gone (reset, timed out, or half-closed and not\n"
-        "answered within --idle-timeout) is cancelled at once, even mid-fib.\n"
+        "  --max-n N         largest n answered, 1..92 (default %d)
+"
+        "  --max-jobs N      pool mode: jobs with n > %d running at once, server-wide,
+"
+        "                    1..workers (default workers - 1, at least 1): the rest
+"
+        "                    wait their turn, so one worker stays free for short ones
+"
+        "  -h, --help        this help
+"
+        "  -V, --version     version
+"
+        "
+"
+        "Work for a client that is gone (reset, timed out, or half-closed and not
+"
+        "answered within --idle-timeout) is cancelled at once, even mid-fib.
+"
         "\n"
         "Prints \"listening on ADDR:PORT\" once ready. Stops cleanly on SIGINT or\n"
         "SIGTERM. Exit status: 0 clean stop, 1 runtime failure (for example the\n"
@@ -92,7 +107,7 @@ static int parse_long(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
-/* Returns 0, 1 (help printed: exit 0) or 2 (usage error printed). */
+/* Returns 0, 1 (help or version printed: exit 0) or 2 (usage error printed). */
 static int parse_args(int argc, char **argv, struct fib_config *cfg)
 {
     static const struct option longopts[] = {
@@ -106,6 +121,7 @@ static int parse_args(int argc, char **argv, struct fib_config *cfg)
         { "max-n", required_argument, NULL, 'n' },
         { "max-jobs", required_argument, NULL, 'J' },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     int cores = par_cores();
@@ -116,7 +132,7 @@ static int parse_args(int argc, char **argv, struct fib_config *cfg)
     opterr = 0;
     int c;
     long v;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'm':
             if (strcmp(optarg, "pool") == 0)
@@ -164,6 +180,9 @@ static int parse_args(int argc, char **argv, struct fib_config *cfg)
             break;
         case 'h':
             usage(stdout);
+            return 1;
+        case 'V':
+            printf("fibserver %s\n", PAR_VERSION);
             return 1;
         case ':':
             return usage_error("%s: missing its value (see --help)", argv[optind - 1]);

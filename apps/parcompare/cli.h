@@ -32,7 +32,7 @@ struct par__cli {
     int python;                             /* --python */
     int python_n;                           /* 0: the mode's */
     size_t python_items;                    /* 0: the mode's */
-    const char *python_dir;                 /* NULL: the source tree's bench/python */
+    const char *python_dir;                 /* NULL: par__python_default_dir */
     const char *baseline;                   /* NULL: no comparison */
     double threshold;                       /* fraction: 0.10 = 10 % slower */
     double timeout_s;                       /* per child */

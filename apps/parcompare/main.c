@@ -44,6 +44,9 @@
 #ifndef PAR_PYTHON_DIR
 #define PAR_PYTHON_DIR "bench/python"
 #endif
+#ifndef PAR_PYTHON_FROM_BIN
+#define PAR_PYTHON_FROM_BIN "../share/parcompare/python"
+#endif
 
 /* Plots are quick; gnuplot gets this long at most. */
 #define PLOT_TIMEOUT_S 60.0
@@ -270,7 +273,10 @@ int main(int argc, char **argv)
     struct par__matrix m = { 0 };
     struct par__pyrun py;
     par__python_init(&py, c.python, c.full, c.python_n, c.python_items);
-    const char *pydir = c.python_dir ? c.python_dir : PAR_PYTHON_DIR;
+    char pydir_buf[PAR__PATH_LEN];
+    const char *pydir = c.python_dir ? c.python_dir
+                                     : par__python_default_dir(PAR_PYTHON_FROM_BIN, PAR_PYTHON_DIR,
+                                                               pydir_buf, sizeof pydir_buf);
     int py_ready = par__python_ready(&py, &tools, pydir);
     int rc = par__plan_matrix(&plan, &m);
     if (!rc && c.story)

@@ -32,6 +32,20 @@ void par__python_init(struct par__pyrun *py, int asked, int full, int n, size_t 
         py->scripts[i].name = script_names[i];
 }
 
+const char *par__python_default_dir(const char *from_bin, const char *source_dir, char *buf,
+                                    size_t len)
+{
+    char self[PAR__PATH_LEN], probe[2 * PAR__PATH_LEN];
+    struct stat st;
+    par__self_dir(self, sizeof self);
+    snprintf(probe, sizeof probe, "%s/%s/%s.py", self, from_bin, script_names[0]);
+    if (stat(probe, &st) == 0)
+        snprintf(buf, len, "%s/%s", self, from_bin);
+    else
+        snprintf(buf, len, "%s", source_dir);
+    return buf;
+}
+
 int par__python_ready(struct par__pyrun *py, const struct par__tools *t, const char *dir)
 {
     if (!py->asked)

@@ -34,6 +34,12 @@ struct par__pyrun {
  * n=35, 999,999 items. */
 void par__python_init(struct par__pyrun *py, int asked, int full, int n, size_t items);
 
+/* Where the ports are when --python-dir is not given: beside an installed
+ * parcompare (<bindir>/<from_bin>, e.g. ../share/parcompare/python), else
+ * `source_dir` (the source tree this build came from). Writes buf. */
+const char *par__python_default_dir(const char *from_bin, const char *source_dir, char *buf,
+                                    size_t len);
+
 /* 1 when --python was given and python3 and the scripts in `dir` are
  * there; else 0, with why_not set when it was asked for. */
 int par__python_ready(struct par__pyrun *py, const struct par__tools *t, const char *dir);
