@@ -16,7 +16,7 @@ set(_par_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/parcompare)
 # ---- libraries and public headers ---------------------------------------------
 install(TARGETS ${_par_libs} EXPORT parcompareTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} NAMELINK_COMPONENT Development
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   PUBLIC_HEADER DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/parcompare)
 

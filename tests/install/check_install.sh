@@ -52,7 +52,13 @@ if [ "$mode" = shared ]; then
           -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER="$cc" \
           -DPAR_WITH_OPENMP=$withomp -DPAR_WITH_MPI=$withmpi >"$tmp/configure.log" 2>&1 ||
         { cat "$tmp/configure.log"; fail "configuring the shared build failed"; }
-    cmake --build "$tmp/build" -j 2 >"$tmp/build.log" 2>&1 ||
+    # Only what is installed (the examples and benchmarks are not).
+    targets=""
+    for p in $parts; do targets="$targets par_$p"; done
+    targets="$targets $programs"
+    [ "$help2man" = 1 ] && targets="$targets par_man_pages"
+    # shellcheck disable=SC2086  # $targets is a list
+    cmake --build "$tmp/build" -j 2 --target $targets >"$tmp/build.log" 2>&1 ||
         { tail -50 "$tmp/build.log"; fail "the shared build failed"; }
     cmake --install "$tmp/build" --prefix "$tmp/staged" >"$tmp/install.log" 2>&1 ||
         { cat "$tmp/install.log"; fail "cmake --install failed"; }
@@ -107,7 +113,10 @@ ls "$prefix"/lib/libparcompare-common.so >/dev/null 2>&1 && shared=1
 [ "$mode" = shared ] && [ $shared = 0 ] && fail "BUILD_SHARED_LIBS=ON installed no .so"
 if [ $shared = 1 ]; then
     for p in $parts; do
-        so=$(ls "$prefix"/lib/libparcompare-"$p".so.*.*.* 2>/dev/null | head -n 1)
+        so=""
+        for f in "$prefix"/lib/libparcompare-"$p".so.*.*.*; do
+            [ -f "$f" ] && so=$f
+        done
         [ -n "$so" ] || fail "no versioned libparcompare-$p.so.X.Y.Z"
         soname=$(objdump -p "$so" | awk '$1 == "SONAME" { print $2 }')
         case $soname in
