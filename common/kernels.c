@@ -89,8 +89,8 @@ int64_t par_grain_kernel(int64_t x, int64_t iterations)
         for (int64_t i = 0; i < step; i++)
             v = a * v + c;
         left -= step;
-        if (par__kernel_tick)
-            par__kernel_tick();
+        if (par_kernel_tick)
+            par_kernel_tick();
     }
     return (int64_t)v;
 }

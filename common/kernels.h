@@ -53,7 +53,7 @@ int64_t par_fib_fast(int n);
  * is exactly `iterations` multiply-adds, as fib(n)'s is 2*fib(n)-1 calls
  * (tests/common/test_kernels.c checks the result against an O(log n)
  * jump-ahead and the tick count). iterations >= 0; thread-safe.
- * par__kernel_tick (below) is called every PAR_TICK_EVERY iterations. */
+ * par_kernel_tick (below) is called every PAR_TICK_EVERY iterations. */
 int64_t par_grain_kernel(int64_t x, int64_t iterations);
 
 /* The same map by jump-ahead in O(log iterations) (F. Brown, "Random number

@@ -94,9 +94,9 @@ static void grain_kernel_equals_jump_ahead_and_ticks_every_block(void **state)
     /* one step by hand: a*x + c */
     assert_int_equal(par_grain_kernel(5, 1), (int64_t)(5 * par__grain_a + par__grain_c));
     ticks = 0;
-    par__kernel_tick = count_tick;
+    par_kernel_tick = count_tick;
     (void)par_grain_kernel(1, 2 * PAR_TICK_EVERY + 1);
-    par__kernel_tick = NULL;
+    par_kernel_tick = NULL;
     assert_int_equal(ticks, 3);
 }
 

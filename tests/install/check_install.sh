@@ -92,7 +92,8 @@ ls "$prefix"/share/doc/parcompare/examples/slurm/*.sbatch >/dev/null 2>&1 ||
 # Only public headers: the private ones are named, and no installed header
 # may declare anything internal (a par__ name after preprocessing: comments
 # may mention them).
-for h in chan.h future_internal.h mpmc.h ring.h sync_internal.h registry.h; do
+for h in chan.h future_internal.h mpmc.h ring.h sync_internal.h grain_threads.h \
+         omp_internal.h proc_internal.h mpi_internal.h registry.h; do
     [ ! -e "$prefix/include/parcompare/$h" ] || fail "private header $h is installed"
 done
 # Each public header stands alone under strict C11 (its own includes suffice).
