@@ -48,7 +48,7 @@ int64_t par_fib_fast(int n);
  * 64-bit linear congruential map x <- a*x + c (mod 2^64), each step needing
  * the previous one (a dependent chain of one multiply and one add, so it
  * cannot be vectorised). a and c are read from variables with external
- * linkage (par__grain_a, par__grain_c) that the compiler cannot see the
+ * linkage (par__grain_a, par__grain_c in kernels.c) that the compiler cannot see the
  * values of, so it cannot fold the loop into a closed form either: the work
  * is exactly `iterations` multiply-adds, as fib(n)'s is 2*fib(n)-1 calls
  * (tests/common/test_kernels.c checks the result against an O(log n)
@@ -60,7 +60,6 @@ int64_t par_grain_kernel(int64_t x, int64_t iterations);
  * generation with arbitrary strides", Trans. Am. Nucl. Soc. 71, 1994): the
  * independent reference for par_grain_kernel. */
 int64_t par_grain_kernel_fast(int64_t x, int64_t iterations);
-extern uint64_t par__grain_a, par__grain_c;
 
 /* ---- hooks (for the "gil" back end and for tests) --------------------------
  * Public, not par__-internal, because the gil back end lives in another
