@@ -11,6 +11,8 @@
  *   3. nothing: "" (no cap known). */
 #ifndef PAR_LINKRATE_H
 #define PAR_LINKRATE_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -25,4 +27,5 @@ int par_linkrate_from_tc(const char *tc_output, char *buf, size_t len);
  * Thread-unsafe (popen, getenv). */
 void par_linkrate(char *buf, size_t len, const char **source);
 
+PAR_END_DECLS
 #endif

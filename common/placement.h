@@ -9,6 +9,8 @@
  * change without touching this one. */
 #ifndef PAR_PLACEMENT_H
 #define PAR_PLACEMENT_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 #include <stdio.h>
@@ -59,4 +61,5 @@ void par_placement_json(FILE *f, const struct par_placement *p);
 void par_placement_csv(FILE *f, const struct par_placement *p);
 void par_placement_text(FILE *f, const struct par_placement *p);
 
+PAR_END_DECLS
 #endif

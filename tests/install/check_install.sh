@@ -93,7 +93,7 @@ ls "$prefix"/share/doc/parcompare/examples/slurm/*.sbatch >/dev/null 2>&1 ||
 # may declare anything internal (a par__ name after preprocessing: comments
 # may mention them).
 for h in chan.h future_internal.h mpmc.h ring.h sync_internal.h grain_threads.h \
-         omp_internal.h proc_internal.h mpi_internal.h registry.h; do
+         omp_internal.h proc_internal.h mpi_internal.h mpi_core.h registry.h; do
     [ ! -e "$prefix/include/parcompare/$h" ] || fail "private header $h is installed"
 done
 # Each public header stands alone under strict C11 (its own includes suffice).
