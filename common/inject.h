@@ -13,6 +13,8 @@
  * the number reported as its time is replaced. */
 #ifndef PAR_INJECT_H
 #define PAR_INJECT_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -34,4 +36,5 @@ int par_inject_parse(const char *spec, const char *backend, int workers,
  * when inactive. */
 double par_inject_time(const struct par_inject *inj, size_t i, double measured);
 
+PAR_END_DECLS
 #endif

@@ -21,6 +21,8 @@
  * programs cap threads at PAR_MAX_WORKERS (their message says so). */
 #ifndef PAR_OMPENV_H
 #define PAR_OMPENV_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -47,4 +49,5 @@ const char *par_omp_getenv(const char *name);
  * live as long as the process, like the environment) and was hidden. */
 void par_omp_env_hide(const char *name, const char *value);
 
+PAR_END_DECLS
 #endif

@@ -18,6 +18,8 @@
  * the driver still takes the root's decision (par_backend.agree). */
 #ifndef PAR_SAMPLING_H
 #define PAR_SAMPLING_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -64,4 +66,5 @@ size_t par_sampler_warmups(const struct par_sampler *s);
 /* "fixed", "target", "max-reps", "budget", or "incomplete" (a run failed). */
 const char *par_stop_name(enum par_stop stop);
 
+PAR_END_DECLS
 #endif

@@ -10,6 +10,8 @@
  * counters never share one. */
 #ifndef PAR_TEAM_H
 #define PAR_TEAM_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stdatomic.h>
 
@@ -24,4 +26,5 @@ void par_team_mark(struct par_team *t);
  * have waited for every task (their completion orders the marks before). */
 int par_team_end(struct par_team *t);
 
+PAR_END_DECLS
 #endif

@@ -5,6 +5,8 @@
  * CR of a CRLF env file) nor break a message into lines. */
 #ifndef PAR_VISIBLE_H
 #define PAR_VISIBLE_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stddef.h>
 
@@ -19,4 +21,5 @@ char *par_visible(const char *s, char *buf, size_t len);
 #define PAR_VISIBLE_MAX 256
 const char *par_vis(const char *s);
 
+PAR_END_DECLS
 #endif

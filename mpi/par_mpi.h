@@ -13,6 +13,10 @@ PAR_BEGIN_DECLS
 
 extern const struct par_backend par_backend_mpi;
 
+/* The "hybrid" back end (MPI ranks x OpenMP threads inside each rank), in
+ * this library when it was built with OpenMP. */
+extern const struct par_backend par_backend_hybrid;
+
 /* The first line of MPI_Get_library_version ("Open MPI v4.1.4, package: ...")
  * into buf (always NUL-terminated, cut to len-1 bytes). May be called before
  * MPI_Init and after MPI_Finalize. Returns 0, PAR_EINVAL (buf NULL or len 0)

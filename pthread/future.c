@@ -347,7 +347,7 @@ static int wait_final(par_future *f, double timeout_s)
          * those and then f itself, newest first, as the owner pops — no
          * tombstone left behind. An empty deque with f unfinished means a
          * thief has it (or had younger ones): help below. */
-        struct par__worker *w = par__worker_of(self);
+        struct par_pool_worker *w = par__worker_of(self);
         if (f->home == par__worker_id(w)) {
             while (!is_final(atomic_load(&f->state)) && par__worker_run_own(w))
                 ;

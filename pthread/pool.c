@@ -3,7 +3,7 @@
  *
  * DESIGN
  * Workers: `nthreads` threads started by par_pool_create_ex, each with a
- * record (struct par__worker) holding its Chase–Lev deque (deque.h). A
+ * record (struct par_pool_worker) holding its Chase–Lev deque (deque.h). A
  * worker runs worker_main(): find a task (below), run it, repeat; sleep on
  * `work_cond` when there is none anywhere; leave once the pool is shut
  * down, nothing is queued and every accepted task has retired.
@@ -120,7 +120,7 @@ PAR__RING_DEFINE(task_ring, struct task)
 /* A deque item with the low bit set is a task group child. */
 #define CHILD_TAG ((uintptr_t)1)
 
-struct par__worker {
+struct par_pool_worker {
     struct par__deque dq;       /* own cache lines for top and bottom */
     _Alignas(PAR__CACHE_LINE) par_pool *pool;
     int index;
@@ -138,7 +138,7 @@ struct par_pool {
     /* Read-mostly from here on. Read-only after creation: */
     _Alignas(PAR__CACHE_LINE) struct par_pool_opts opts;
     pthread_t *threads;
-    struct par__worker *workers;   /* opts.workers records, deques made */
+    struct par_pool_worker *workers;   /* opts.workers records, deques made */
 
     _Atomic int shutdown;     /* 1 once par_pool_shutdown was called */
     /* Sleeper counters: changed only under `lock`, read by wakers without. */
@@ -161,7 +161,7 @@ struct par_pool {
 };
 
 static _Thread_local par_pool *tl_pool;
-static _Thread_local struct par__worker *tl_worker;
+static _Thread_local struct par_pool_worker *tl_worker;
 static _Thread_local struct par__cancel_frame *tl_cancels;
 
 par_pool *par_pool_current(void)
@@ -169,12 +169,12 @@ par_pool *par_pool_current(void)
     return tl_pool;
 }
 
-struct par__worker *par__worker_of(par_pool *p)
+struct par_pool_worker *par__worker_of(par_pool *p)
 {
     return tl_pool == p ? tl_worker : NULL;
 }
 
-int par__worker_id(const struct par__worker *w)
+int par__worker_id(const struct par_pool_worker *w)
 {
     return w->index + 1;
 }
@@ -422,7 +422,7 @@ static void work_added(par_pool *p)
 
 /* Runs a future's task unless it is a tombstone, drops the queue's
  * reference; returns how many tasks it finished (0 or 1), for retire(). */
-static int run_future(par_future *f, struct par__worker *self)
+static int run_future(par_future *f, struct par_pool_worker *self)
 {
     int ran = par__future_claim(f, PAR_FUTURE_RUNNING);
     if (ran) {
@@ -434,7 +434,7 @@ static int run_future(par_future *f, struct par__worker *self)
 }
 
 /* Runs a task taken from the shared queue; returns how many to retire. */
-static int run_task(struct task t, struct par__worker *self)
+static int run_task(struct task t, struct par_pool_worker *self)
 {
     if (!t.f) {
         void *ignored = NULL;
@@ -445,7 +445,7 @@ static int run_task(struct task t, struct par__worker *self)
 }
 
 /* Runs a deque item (a future or a tagged group child). */
-static void run_item(par_pool *p, void *item, struct par__worker *self)
+static void run_item(par_pool *p, void *item, struct par_pool_worker *self)
 {
     uintptr_t u = (uintptr_t)item;
     if (u & CHILD_TAG)
@@ -458,7 +458,7 @@ static void run_item(par_pool *p, void *item, struct par__worker *self)
  * saves the pop's fence when the deque is empty (the common case for tasks
  * from the shared queue): only we push, so `bottom` is exact, and a stale
  * `top` is too small, so a size of 0 proves the deque empty. */
-static void *pop_own(struct par__worker *w)
+static void *pop_own(struct par_pool_worker *w)
 {
     if (par__deque_size(&w->dq) == 0)
         return NULL;
@@ -466,7 +466,7 @@ static void *pop_own(struct par__worker *w)
 }
 
 /* A random victim index in [0, n), xorshift32 (Marsaglia 2003). */
-static int next_victim(struct par__worker *w, int n)
+static int next_victim(struct par_pool_worker *w, int n)
 {
     uint32_t x = w->rng;
     x ^= x << 13;
@@ -494,7 +494,7 @@ static void *steal_from(par_pool *p, int v)
 
 /* Steals from `hint` (a worker index, or -1), then from every other worker
  * starting at a random one. NULL when every deque looked empty. */
-static void *steal_any(par_pool *p, struct par__worker *w, int hint)
+static void *steal_any(par_pool *p, struct par_pool_worker *w, int hint)
 {
     int n = p->opts.workers;
     void *x = NULL;
@@ -516,7 +516,7 @@ static void *steal_any(par_pool *p, struct par__worker *w, int hint)
 
 /* Finds one task (own deque, steal, shared queue) and runs it: 1, or 0 when
  * nothing was found. `hint`: the victim to steal from first, or -1. */
-static int run_one(par_pool *p, struct par__worker *w, int hint)
+static int run_one(par_pool *p, struct par_pool_worker *w, int hint)
 {
     void *x = pop_own(w);
     if (!x)
@@ -533,7 +533,7 @@ static int run_one(par_pool *p, struct par__worker *w, int hint)
     return 0;
 }
 
-int par__worker_run_own(struct par__worker *w)
+int par__worker_run_own(struct par_pool_worker *w)
 {
     void *x = pop_own(w);
     if (!x)
@@ -542,7 +542,7 @@ int par__worker_run_own(struct par__worker *w)
     return 1;
 }
 
-int par__worker_push_child(struct par__worker *w, struct par_spawn *c)
+int par__worker_push_child(struct par_pool_worker *w, struct par_spawn *c)
 {
     if (par__deque_push(&w->dq, (void *)((uintptr_t)c | CHILD_TAG)) != 0)
         return -1;
@@ -566,7 +566,7 @@ void par__pool_wake_helpers(par_pool *p)
 int par__pool_help_until(par_pool *p, int (*pred)(void *ctx), void *ctx,
                          const struct par__deadline *d, _Atomic int *thief)
 {
-    struct par__worker *w = tl_worker;
+    struct par_pool_worker *w = tl_worker;
     for (;;) {
         if (pred(ctx))
             return 0;
@@ -619,7 +619,7 @@ static int idle_wait(par_pool *p)
 
 static void *worker_main(void *arg)
 {
-    struct par__worker *w = arg;
+    struct par_pool_worker *w = arg;
     par_pool *p = w->pool;
     tl_pool = p;
     tl_worker = w;
@@ -688,7 +688,7 @@ static int init_workers(par_pool *p)
     if (!p->workers)
         return -1;
     for (int i = 0; i < n; i++) {
-        struct par__worker *w = &p->workers[i];
+        struct par_pool_worker *w = &p->workers[i];
         if (par__deque_init(&w->dq, DEQUE_INITIAL) != 0) {
             free_workers(p, i);
             p->workers = NULL;
@@ -888,7 +888,7 @@ static void drop_unqueued(par_future *f)
 }
 
 /* A submit from one of p's own workers: onto its deque, never blocks. */
-static int submit_nested(par_pool *p, struct par__worker *w, par_task_fn fn, void *arg,
+static int submit_nested(par_pool *p, struct par_pool_worker *w, par_task_fn fn, void *arg,
                          par_future **fut)
 {
     par_future *f = par__future_new(p, fn, arg, PAR_FUTURE_PENDING, fut ? 2 : 1);

@@ -8,27 +8,27 @@
 #include "pool.h"
 #include "sync_internal.h"
 
-struct par__worker;
+struct par_pool_worker;
 struct par_spawn;
 
 /* The calling thread's worker record when it is a worker of p, else NULL. */
-struct par__worker *par__worker_of(par_pool *p);
+struct par_pool_worker *par__worker_of(par_pool *p);
 
 /* 1 + the worker's index in its pool (for leapfrogging hints). */
-int par__worker_id(const struct par__worker *w);
+int par__worker_id(const struct par_pool_worker *w);
 
 /* Pushes a task group child on w's deque (w is the calling thread's) and
  * wakes a sleeping worker if one sleeps. 0, or -1 out of memory (nothing
  * pushed). */
-int par__worker_push_child(struct par__worker *w, struct par_spawn *c);
+int par__worker_push_child(struct par_pool_worker *w, struct par_spawn *c);
 
 /* Pops and runs the newest task of w's own deque (w is the calling
  * thread's): 1, or 0 when it was empty. */
-int par__worker_run_own(struct par__worker *w);
+int par__worker_run_own(struct par_pool_worker *w);
 
 /* Runs a group child (taskgroup.c): fn, outcome into the record, then
  * counts it done. `self` is the running worker. */
-void par__spawn_run(struct par_spawn *c, struct par__worker *self);
+void par__spawn_run(struct par_spawn *c, struct par_pool_worker *self);
 
 /* Runs work of p (own deque, then steals — first from the worker
  * 1 + *thief names, when thief != NULL and it is set — then the shared

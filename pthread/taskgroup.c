@@ -49,7 +49,7 @@ static void run_here(struct par_spawn *c)
     note_code(c->group, c->code);
 }
 
-void par__spawn_run(struct par_spawn *c, struct par__worker *self)
+void par__spawn_run(struct par_spawn *c, struct par_pool_worker *self)
 {
     par_task_group *g = c->group;
     if (g->owner == self) {

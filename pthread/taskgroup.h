@@ -46,18 +46,20 @@
  * the root of the tree as a task instead. */
 #ifndef PAR_TASKGROUP_H
 #define PAR_TASKGROUP_H
+#include "export.h"
+PAR_BEGIN_DECLS
 
 #include <stdatomic.h>
 
 #include "future.h"
 #include "pool.h"
 
-struct par__worker;
+struct par_pool_worker;
 
 /* A group of children. Opaque fields: initialise with par_task_group_init. */
 typedef struct par_task_group {
     par_pool *pool;
-    struct par__worker *owner;   /* the spawning worker, NULL outside the pool */
+    struct par_pool_worker *owner;   /* the spawning worker, NULL outside the pool */
     long spawned;                /* children pushed (owner only) */
     long done_here;              /* of those, finished by the owner (owner only) */
     _Atomic long done_stolen;    /* of those, finished by thieves */
@@ -91,4 +93,5 @@ int par_task_group_spawn(par_task_group *g, struct par_spawn *child, par_task_fn
  * group may be reused afterwards (its code is then reset). */
 int par_task_group_sync(par_task_group *g);
 
+PAR_END_DECLS
 #endif

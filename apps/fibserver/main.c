@@ -37,12 +37,9 @@ static void usage(FILE *to)
 {
     fprintf(to,
         "usage: fibserver [--mode pool|coro] [--bind ADDR] [--port N]\n"
-        "                 [--max-clients N] [--idle-timeout S] [--line-timeout S]
-"
-        "                 [--workers N] [--max-n N] [--max-jobs N]
-"
-        "       fibserver --help | --version
-"
+        "                 [--max-clients N] [--idle-timeout S] [--line-timeout S]\n"
+        "                 [--workers N] [--max-n N] [--max-jobs N]\n"
+        "       fibserver --help | --version\n"
         "\n"
         "Answers each line holding an integer n (1 <= n <= --max-n) with fib(n),\n"
         "computed by the naive recursion (fib(45) takes seconds, fib(60) hours).\n"
@@ -63,24 +60,15 @@ static void usage(FILE *to)
         "  --line-timeout S  a line must end (\"\\n\") within S seconds of its first\n"
         "                    byte, 0.001..86400 (default 10, at most --idle-timeout)\n"
         "  --workers N       pool mode: 1..%d threads (default: cores, at least 2)\n"
-        "  --max-n N         largest n answered, 1..92 (default %d)
-"
-        "  --max-jobs N      pool mode: jobs with n > %d running at once, server-wide,
-"
-        "                    1..workers (default workers - 1, at least 1): the rest
-"
-        "                    wait their turn, so one worker stays free for short ones
-"
-        "  -h, --help        this help
-"
-        "  -V, --version     version
-"
-        "
-"
-        "Work for a client that is gone (reset, timed out, or half-closed and not
-"
-        "answered within --idle-timeout) is cancelled at once, even mid-fib.
-"
+        "  --max-n N         largest n answered, 1..92 (default %d)\n"
+        "  --max-jobs N      pool mode: jobs with n > %d running at once, server-wide,\n"
+        "                    1..workers (default workers - 1, at least 1): the rest\n"
+        "                    wait their turn, so one worker stays free for short ones\n"
+        "  -h, --help        this help\n"
+        "  -V, --version     version\n"
+        "\n"
+        "Work for a client that is gone (reset, timed out, or half-closed and not\n"
+        "answered within --idle-timeout) is cancelled at once, even mid-fib.\n"
         "\n"
         "Prints \"listening on ADDR:PORT\" once ready. Stops cleanly on SIGINT or\n"
         "SIGTERM. Exit status: 0 clean stop, 1 runtime failure (for example the\n"
