@@ -26,6 +26,7 @@
 #include "error.h"
 #include "mpi_core.h"
 #include "ompenv.h"
+#include "par_mpi.h"
 #include "par_omp.h"
 
 struct hybrid_state {
