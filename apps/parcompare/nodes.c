@@ -16,6 +16,7 @@
 #include "run.h"
 #include "table.h"
 #include "tools.h"
+#include "uncertainty.h"
 
 /* ---- the command line -------------------------------------------------------- */
 
@@ -408,12 +409,12 @@ void par__nodes_print(FILE *f, const struct par__nodes *n, const struct par__mat
         double scale = par__time_scale(unit);
         if (markdown)
             fprintf(f, "**%s** across nodes (serial %.4g %s)\n\n| back end | nodes × ranks/node × "
-                    "threads | workers | median ± MAD (%s) | speed-up | data over the network "
+                    "threads | workers | median [95%% CI] (%s) | speed-up | data over the network "
                     "per run | note |\n|---|---|--:|--:|--:|--:|---|\n",
                     par_workload_name(w), ref_s * scale, unit, unit);
         else
-            fprintf(f, "%s across nodes\n  %-8s %-22s %7s  %-22s %8s %14s\n", par_workload_name(w),
-                    "back end", "nodes x ranks x thr", "workers", "median ± MAD", "speed-up",
+            fprintf(f, "%s across nodes\n  %-8s %-22s %7s  %-28s %8s %14s\n", par_workload_name(w),
+                    "back end", "nodes x ranks x thr", "workers", "median [95% CI]", "speed-up",
                     "over network");
         for (size_t i = 0; i < m->n; i++) {
             const struct par__point *p = &m->pts[i];
@@ -423,10 +424,7 @@ void par__nodes_print(FILE *f, const struct par__nodes *n, const struct par__mat
             char shape[48], med[64], sp[32], by[32], note[160] = "";
             snprintf(shape, sizeof shape, "%d x %d x %d", p->nodes, ranks / p->nodes,
                      p->threads > 0 ? p->threads : 1);
-            if (p->status == PAR__ST_OK)
-                snprintf(med, sizeof med, "%.4g ± %.2g", p->median * scale, p->mad * scale);
-            else
-                snprintf(med, sizeof med, "FAILED");
+            par__time_text(p, scale, med, sizeof med);   /* the CI, as every table */
             if (isnan(p->speedup))
                 snprintf(sp, sizeof sp, "-");
             else
@@ -441,7 +439,7 @@ void par__nodes_print(FILE *f, const struct par__nodes *n, const struct par__mat
                 fprintf(f, "| %s | %s | %d | %s | %s | %s | %s |\n", par__be_name(p->backend),
                         shape, p->workers, med, sp, by, note);
             else
-                fprintf(f, "  %-8s %-22s %7d  %-22s %8s %14s  %s\n", par__be_name(p->backend),
+                fprintf(f, "  %-8s %-22s %7d  %-28s %8s %14s  %s\n", par__be_name(p->backend),
                         shape, p->workers, med, sp, by, note);
         }
         fputc('\n', f);
