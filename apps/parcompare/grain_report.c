@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "child.h"
+#include "gnuplot.h"
 #include "metg.h"
 
 static const char *str(const cJSON *o, const char *key, const char *dflt)
@@ -299,19 +300,8 @@ int par__grain_plots(const char *dir, const cJSON *grain, const struct par__tool
                                                           : "no verified grain point to plot");
         return -1;
     }
-    char *argv[] = { (char *)t->gnuplot, script, NULL };
-    struct par__child c;
-    if (par__child_run(argv, NULL, timeout_s, &c) || !c.started || c.timed_out
-        || c.exit_code != 0) {
-        char line[200] = "";
-        if (c.err)
-            par__last_line(c.err, line, sizeof line);
-        snprintf(why, whylen, "gnuplot failed on %.100s%s%.120s", script, line[0] ? ": " : "",
-                 line);
-        par__child_free(&c);
+    if (par__gnuplot_run(t, script, timeout_s, why, whylen))
         return -1;
-    }
-    par__child_free(&c);
     for (int i = 0; i < 2; i++)
         if (drawn[i] && *nplots < cap)
             snprintf(plots[(*nplots)++], 64, "grain-%s.png", pats[i]);

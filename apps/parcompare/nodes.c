@@ -9,6 +9,7 @@
 
 #include "child.h"
 #include "error.h"
+#include "gnuplot.h"
 #include "options.h"
 #include "plan.h"
 #include "plot.h"
@@ -564,12 +565,8 @@ static int draw(const char *dir, struct par__nodes *n, const struct par__matrix 
     fclose(g);
     if (!count)
         return 0;
-    char *argv[] = { (char *)t->gnuplot, script, NULL };
-    struct par__child c;
-    int ok = par__child_run(argv, NULL, timeout_s, &c) == 0 && c.started && !c.timed_out &&
-             c.exit_code == 0;
-    par__child_free(&c);
-    return ok ? count : 0;
+    char why[400];
+    return par__gnuplot_run(t, script, timeout_s, why, sizeof why) == 0 ? count : 0;
 }
 
 void par__nodes_plots(const char *dir, struct par__nodes *n, const struct par__matrix *m,

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "child.h"
 #include "table.h"
 
 /* One colour per back end, the same in every plot. */
@@ -302,19 +301,9 @@ int par__plots_draw(const char *dir, const struct par__matrix *m, const struct p
         snprintf(s->why_no_plots, sizeof s->why_no_plots, "no verified point to plot");
         return -1;
     }
-    char *argv[] = { (char *)t->gnuplot, script, NULL };
-    struct par__child c;
-    if (par__child_run(argv, NULL, timeout_s, &c) || !c.started || c.timed_out
-        || c.exit_code != 0) {
-        char line[200] = "";
-        if (c.err)
-            par__last_line(c.err, line, sizeof line);
-        snprintf(s->why_no_plots, sizeof s->why_no_plots, "gnuplot failed on %.100s%s%.120s", script,
-                 line[0] ? ": " : "", line);
-        par__child_free(&c);
+    if (par__gnuplot_run(t, script, timeout_s, s->why_no_plots, sizeof s->why_no_plots)) {
         s->nplots = 0;
         return -1;
     }
-    par__child_free(&c);
     return 0;
 }

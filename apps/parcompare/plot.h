@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "files.h"
+#include "gnuplot.h"
 #include "matrix.h"
 #include "plan.h"
 #include "tools.h"
