@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "invocations.h"
 #include "nodes.h"
 #include "records.h"
 
@@ -112,12 +113,12 @@ static const cJSON *partner(const cJSON *records, const struct par__point *p)
 }
 
 int par__baseline_apply(struct par__matrix *m, const cJSON *base, double threshold,
-                        int *matched, int *unjudged)
+                        struct par__verdicts *v)
 {
-    *unjudged = 0;
     const cJSON *records = cJSON_GetObjectItemCaseSensitive(base, "records");
-    int regressions = 0;
-    *matched = 0;
+    memset(v, 0, sizeof *v);
+    for (int w = 0; w < PAR_W_COUNT_; w++)
+        v->floor[w] = NAN;
     for (size_t i = 0; i < m->n; i++) {
         struct par__point *p = &m->pts[i];
         p->has_base = p->regression = p->cannot_judge = 0;
@@ -127,7 +128,10 @@ int par__baseline_apply(struct par__matrix *m, const cJSON *base, double thresho
         if (!r)
             continue;
         p->has_base = 1;
-        (*matched)++;
+        v->matched++;
+        if (isnan(v->floor[p->workload]))
+            v->floor[p->workload] = par__noise_floor(m, records, par_workload_name(p->workload));
+        double floor = v->floor[p->workload];
         p->base_median = par__json_num(r, "median_s");
         double bm = par__json_num(r, "mad_s");
         p->base_mad = isnan(bm) ? 0 : bm;
@@ -139,12 +143,16 @@ int par__baseline_apply(struct par__matrix *m, const cJSON *base, double thresho
         p->change = p->median / p->base_median - 1.0;
         if (isnan(p->ci_low) || isnan(p->ci_high) || isnan(p->base_ci_low)
             || isnan(p->base_ci_high)) {
-            p->cannot_judge = 1;
-            (*unjudged)++;
-        } else if (p->change > threshold && p->ci_low > p->base_ci_high) {
+            p->cannot_judge = PAR__NO_CI;
+            v->no_ci++;
+        } else if (floor < 0) {
+            p->cannot_judge = PAR__NO_FLOOR;
+            v->no_floor++;
+        } else if (p->change > threshold && p->ci_low > p->base_ci_high
+                   && log1p(p->change) > floor) {
             p->regression = 1;
-            regressions++;
+            v->regressions++;
         }
     }
-    return regressions;
+    return v->regressions;
 }

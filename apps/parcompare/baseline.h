@@ -1,12 +1,21 @@
 /* --baseline: compares this run with an earlier results.json.
  *
  * A point is matched by workload, back end, workers and the sizes its child
- * reported. It is a regression when it is slower by more than the threshold
- * AND significantly so: its 95 % CI of the median lies wholly above the
- * baseline's (disjoint 95 % intervals: a difference at well under the 5 %
- * level; Hoefler & Belli, SC'15, rule 7). When either side has no CI (fewer
- * than 6 samples: --reps 1..5, or a baseline from before the CIs) there is
- * no verdict: the point "cannot be judged", whatever its change. */
+ * reported. It is a regression when all three hold:
+ *   1. it is slower by more than the threshold (--threshold, default 10 %);
+ *   2. significantly so within the runs: its 95 % CI of the median lies
+ *      wholly above the baseline's (disjoint 95 % intervals: a difference at
+ *      well under the 5 % level; Hoefler & Belli, SC'15, rule 7);
+ *   3. beyond the run-to-run noise: ln(now / baseline) exceeds the noise
+ *      floor of its workload, the largest ratio two invocations of one point
+ *      of that workload showed, in this run or in the baseline
+ *      (invocations.h). Without 3, an identical binary "regressed" by up to
+ *      46 % on this project's VM: the CIs describe one invocation each.
+ * When either side has no CI (fewer than 6 samples: --reps 1 with two
+ * invocations, or a baseline from before the CIs), or neither run measured
+ * any point of the workload in two invocations (--invocations 1, and a
+ * baseline without them), there is no verdict: the point "cannot be judged",
+ * whatever its change. */
 #ifndef PAR_CMP_BASELINE_H
 #define PAR_CMP_BASELINE_H
 
@@ -21,11 +30,20 @@
  * Returns it (owned: cJSON_Delete) or NULL with a one-line message. */
 cJSON *par__baseline_load(const char *path, char *msg, size_t len);
 
+/* What --baseline found. */
+struct par__verdicts {
+    int matched;                  /* points with a partner in the baseline */
+    int regressions;
+    int no_ci;                    /* cannot judge: no CI on one side */
+    int no_floor;                 /* cannot judge: the workload's noise floor is unknown */
+    double floor[PAR_W_COUNT_];   /* per workload: ln ratio (>= 0), -1 unknown, NaN when
+                                     no point of it found a partner */
+};
+
 /* Fills has_base, base_median, base_mad, base_ci_low/high, change,
- * regression and cannot_judge of every verified point. Returns the number
- * of regressions; *matched gets the number of points that found a partner,
- * *unjudged the number of those that could not be judged. */
+ * regression and cannot_judge of every verified point, and *v. Returns the
+ * number of regressions. */
 int par__baseline_apply(struct par__matrix *m, const cJSON *base, double threshold,
-                        int *matched, int *unjudged);
+                        struct par__verdicts *v);
 
 #endif

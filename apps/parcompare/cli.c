@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "invocations.h"
 #include "kernels.h"
 
 #define MAX_TIMEOUT_S 86400.0
@@ -115,7 +116,8 @@ enum {
     OPT_ITEMS, OPT_PARMAP_ITEMS, OPT_N, OPT_K, OPT_CUTOFF, OPT_NO_STORY, OPT_STORY_N,
     OPT_STORY_ITEMS, OPT_PYTHON, OPT_PYTHON_N, OPT_PYTHON_ITEMS, OPT_PYTHON_DIR, OPT_BASELINE,
     OPT_THRESHOLD, OPT_TIMEOUT, OPT_OUT, OPT_BINDIR, OPT_MPIRUN, OPT_GRAIN, OPT_NO_GRAIN,
-    OPT_NODES, OPT_HOSTFILE, OPT_CI_TARGET, OPT_MAX_REPS, OPT_TIME_BUDGET, OPT_MAX_WARMUP
+    OPT_NODES, OPT_HOSTFILE, OPT_CI_TARGET, OPT_MAX_REPS, OPT_TIME_BUDGET, OPT_MAX_WARMUP,
+    OPT_INVOCATIONS
 };
 
 static const struct option long_opts[] = {
@@ -128,6 +130,7 @@ static const struct option long_opts[] = {
     { "max-reps", required_argument, NULL, OPT_MAX_REPS },
     { "time-budget", required_argument, NULL, OPT_TIME_BUDGET },
     { "max-warmup", required_argument, NULL, OPT_MAX_WARMUP },
+    { "invocations", required_argument, NULL, OPT_INVOCATIONS },
     { "quick", no_argument, NULL, OPT_QUICK },
     { "full", no_argument, NULL, OPT_FULL },
     { "items", required_argument, NULL, OPT_ITEMS },
@@ -237,6 +240,11 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
             if ((rc = whole_opt("--reps", optarg, 1, PAR_MAX_REPS, &v, msg, len)))
                 return rc;
             c->reps = (int)v;
+            break;
+        case OPT_INVOCATIONS:
+            if ((rc = whole_opt("--invocations", optarg, 1, PAR__MAX_INVOCATIONS, &v, msg, len)))
+                return rc;
+            c->invocations = (int)v;
             break;
         case OPT_WARMUP:
             if ((rc = whole_opt("--warmup", optarg, 0, PAR_MAX_WARMUP, &v, msg, len)))
@@ -392,13 +400,16 @@ void par__cli_usage(void *stream)
 "      --quick            small sizes, repetitions within a 1 s budget per point:\n"
 "                         the whole matrix in about two minutes on 2 cores (default)\n"
 "      --full             the programs' default sizes, a 10 s budget per point\n"
-"      --reps R           exactly R timed repetitions per point, 1..%d (default:\n"
+"      --reps R           exactly R timed repetitions per invocation, 1..%d (default:\n"
 "                         repeat until the 95%% CI of the median is within target;\n"
 "                         below 6 there is no CI and --baseline cannot judge)\n"
 "      --ci-target P      the CI half-width to reach, in %% (default 5)\n"
-"      --max-reps R       at most R samples per point (quick 30, full 100)\n"
+"      --max-reps R       at most R samples per invocation (quick 30, full 100)\n"
 "      --time-budget S    stop adding samples after S s of runs (quick 1, full 10;\n"
 "                         6 samples are always taken)\n"
+"      --invocations N    run every point in N separate processes, in rounds, and\n"
+"                         pool their samples (default: quick 2, full 3; 1..%d);\n"
+"                         --baseline needs 2 or more to judge (docs/measurement.md)\n"
 "      --warmup W         at least W warm-up runs per point, 0..%d (quick 0, full 1)\n"
 "      --max-warmup M     warm up until the times stop falling, at most M (default 20)\n"
 "      --items N          map: items          --parmap-items N  parmap: list length\n"
@@ -422,7 +433,8 @@ void par__cli_usage(void *stream)
 "Comparing and running\n"
 "      --baseline FILE    compare with an earlier results.json\n"
 "      --threshold PCT    slower than the baseline by more than PCT %% with disjoint\n"
-"                         95%% CIs is a regression (default 10)\n"
+"                         95%% CIs, and by more than the run-to-run noise floor, is a\n"
+"                         regression (default 10)\n"
 "      --timeout S        seconds per child before it is killed (default 60)\n"
 "      --out DIR          output folder (default: a new results/<date-time>)\n"
 "      --bin-dir DIR      where poolmap and parmap are (default: beside parcompare)\n"
@@ -440,6 +452,7 @@ void par__cli_usage(void *stream)
 "Exit status: 0 every point verified (and no regression); 1 a point failed,\n"
 "crashed, timed out or did not verify, or --baseline found a regression;\n"
 "2 usage error; 3 --baseline could not judge a point (no CI: fewer than 6\n"
-"samples here or in the baseline), and nothing failed or regressed.\n",
-            PAR_MAX_REPS, PAR_MAX_WARMUP);
+"samples here or in the baseline; or no run-to-run noise floor: one invocation\n"
+"here and in the baseline), and nothing failed or regressed.\n",
+            PAR_MAX_REPS, PAR__MAX_INVOCATIONS, PAR_MAX_WARMUP);
 }

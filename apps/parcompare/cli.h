@@ -21,6 +21,7 @@ struct par__cli {
     int workers[PAR__MAX_WORKER_COUNTS];    /* ascending, no repeats */
     int nworkers;                           /* 0: 1..cores and 2*cores */
     int reps, warmup;                       /* -1: the mode's default (reps: adaptive) */
+    int invocations;                        /* 0: the mode's default (invocations.h) */
     /* Adaptive repetitions (issue 10), checked here and passed to every child
      * as given; NULL: the mode's. */
     const char *ci_target, *max_reps, *time_budget, *max_warmup;

@@ -256,7 +256,11 @@ static cJSON *record_json(const struct par__point *p)
         add_num_or_null(b, "ci_high_s", p->base_ci_high);
         cJSON_AddNumberToObject(b, "change", p->change);
         cJSON_AddBoolToObject(b, "regression", p->regression);
-        cJSON_AddBoolToObject(b, "cannot_judge", p->cannot_judge);
+        cJSON_AddBoolToObject(b, "cannot_judge", p->cannot_judge != 0);
+        add_str_or_null(b, "why_no_verdict", p->cannot_judge == PAR__NO_CI ? "no CI"
+                                             : p->cannot_judge == PAR__NO_FLOOR
+                                                 ? "run-to-run noise unknown"
+                                                 : NULL);
     }
     return r;
 }
@@ -379,8 +383,17 @@ static int write_json(const char *dir, const struct par__matrix *m,
         cJSON *b = cJSON_AddObjectToObject(root, "baseline");
         cJSON_AddStringToObject(b, "file", s->baseline);
         cJSON_AddNumberToObject(b, "threshold", s->threshold);
-        cJSON_AddStringToObject(b, "test", "disjoint 95% CIs of the median");
+        cJSON_AddStringToObject(b, "test", "change above the threshold, disjoint 95% CIs of "
+                                "the median, and ln(now/baseline) above the workload's "
+                                "run-to-run noise floor");
         cJSON_AddNumberToObject(b, "cannot_judge", s->unjudged);
+        cJSON_AddNumberToObject(b, "cannot_judge_no_ci", s->verdicts.no_ci);
+        cJSON_AddNumberToObject(b, "cannot_judge_no_floor", s->verdicts.no_floor);
+        cJSON *fl = cJSON_AddObjectToObject(b, "noise_floor");
+        for (int w = 0; w < PAR_W_COUNT_; w++)
+            if (!isnan(s->verdicts.floor[w]))
+                add_num_or_null(fl, par_workload_name((enum par_workload)w),
+                                s->verdicts.floor[w] >= 0 ? expm1(s->verdicts.floor[w]) : NAN);
         cJSON_AddNumberToObject(b, "matched", s->matched);
         cJSON_AddNumberToObject(b, "regressions", s->regressions);
     }

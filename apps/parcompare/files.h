@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 
+#include "baseline.h"
 #include "matrix.h"
 #include "plan.h"
 #include "python.h"
@@ -29,7 +30,8 @@ struct par__summary {
     const char *baseline;         /* path, or NULL */
     double threshold;
     int matched, regressions;
-    int unjudged;                 /* matched points without a CI on either side */
+    int unjudged;                 /* matched points without a verdict (either reason) */
+    struct par__verdicts verdicts; /* the details (baseline.h) */
     char plots[12][64];           /* PNG file names written, in the folder */
     int nplots;
     char why_no_plots[256];       /* when none were drawn */

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "baseline.h"
+#include "invocations.h"
 #include "child.h"
 #include "cli.h"
 #include "clock.h"
@@ -105,21 +106,47 @@ static void save_progress(const char *dir, const struct par__matrix *m,
     sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/* Runs every point `invocations` times, in rounds (invocations.h): round 1
+ * in plan order, round 2 in reverse, and so on; a point that failed is not
+ * run again. */
 static int run_all(struct par__matrix *m, const struct par__tools *t, double timeout_s,
-                   struct par__progress *pg, const char *dir, const struct par__summary *s)
+                   int invocations, struct par__progress *pg, const char *dir,
+                   const struct par__summary *s)
 {
     int save_failed = 0;
     save_progress(dir, m, s, 0, pg, &save_failed);
-    for (size_t i = 0; i < m->n; i++) {
-        struct par__point *p = &m->pts[i];
-        char label[96], out[400];
-        par__point_label(p, label, sizeof label);
-        par__progress_start(pg, label);
-        if (par__run_point(p, t, timeout_s))
-            return -1;
-        outcome_text(p, out, sizeof out);
-        par__progress_done(pg, label, out, p->status != PAR__ST_OK);
-        save_progress(dir, m, s, i + 1, pg, &save_failed);
+    for (int round = 0; round < invocations; round++) {
+        for (size_t k = 0; k < m->n; k++) {
+            size_t i = par__round_index(round, k, m->n);
+            struct par__point *p = &m->pts[i];
+            char label[128], out[400];
+            par__point_label(p, label, sizeof label);
+            if (invocations > 1)
+                snprintf(label + strlen(label), sizeof label - strlen(label),
+                         " [invocation %d/%d]", round + 1, invocations);
+            if (round > 0 && p->status != PAR__ST_OK) {
+                pg->total--; /* failed already: not run again */
+                continue;
+            }
+            par__progress_start(pg, label);
+            if (round == 0) {
+                if (par__run_point(p, t, timeout_s) || par__invocation_first(p))
+                    return -1;
+            } else {
+                struct par__point next = *p;
+                next.result = next.env = NULL;
+                if (par__run_point(&next, t, timeout_s)) {
+                    cJSON_Delete(next.result);
+                    cJSON_Delete(next.env);
+                    return -1;
+                }
+                if (par__invocation_merge(p, &next))
+                    return -1;
+            }
+            outcome_text(p, out, sizeof out);
+            par__progress_done(pg, label, out, p->status != PAR__ST_OK);
+            save_progress(dir, m, s, round ? m->n : k + 1, pg, &save_failed);
+        }
     }
     return 0;
 }
@@ -180,10 +207,25 @@ static void print_footer(const char *dir, const struct par__matrix *m,
     if (s->baseline)
         printf("baseline: %d regression%s among %d matched points (threshold %.0f%%)\n",
                s->regressions, s->regressions == 1 ? "" : "s", s->matched, s->threshold * 100);
-    if (s->baseline && s->unjudged)
+    if (s->baseline) {
+        char floors[256] = "";
+        for (int w = 0; w < PAR_W_COUNT_; w++)
+            if (s->verdicts.floor[w] >= 0)
+                snprintf(floors + strlen(floors), sizeof floors - strlen(floors), "%s%s %.0f%%",
+                         floors[0] ? ", " : "", par_workload_name((enum par_workload)w),
+                         100 * expm1(s->verdicts.floor[w]));
+        if (floors[0])
+            printf("baseline: run-to-run noise floor (largest gap between two invocations of "
+                   "one point): %s; smaller changes are not called regressions\n", floors);
+    }
+    if (s->baseline && s->verdicts.no_ci)
         printf("baseline: cannot judge %d of them: fewer than 6 samples here or in the "
                "baseline, so no 95%% CI (run without --reps, or with --reps 6 or more)\n",
-               s->unjudged);
+               s->verdicts.no_ci);
+    if (s->baseline && s->verdicts.no_floor)
+        printf("baseline: cannot judge %d of them: every point ran in one invocation here "
+               "and in the baseline, so the run-to-run noise is unknown (use --invocations 2 "
+               "or more)\n", s->verdicts.no_floor);
     if (failures)
         printf("%zu of %zu points FAILED (see report.md, Failures)\n", failures, m->n);
     else
@@ -295,18 +337,20 @@ int main(int argc, char **argv)
     }
 
     struct par__progress pg;
-    par__progress_init(&pg, m.n + (py_ready ? PAR__PY_SCRIPTS : 0));
+    par__progress_init(&pg, m.n * (size_t)plan.invocations + (py_ready ? PAR__PY_SCRIPTS : 0));
     for (int i = 0; i < plan.nskipped; i++)
         par__progress_note(&pg, "parcompare: skipping %s: %s", par__be_name(plan.skipped[i]),
                            tools.why[plan.skipped[i]]);
     if (c.python && !py_ready)
         par__progress_note(&pg, "parcompare: skipping --python: %s", py.why_not);
-    char reps[96];
+    char reps[160];
     if (plan.reps > 0)
-        snprintf(reps, sizeof reps, "%d repetition%s each", plan.reps, plan.reps == 1 ? "" : "s");
+        snprintf(reps, sizeof reps, "%d repetition%s", plan.reps, plan.reps == 1 ? "" : "s");
     else
-        snprintf(reps, sizeof reps, "repetitions to a +-%s%% CI, %s s budget each",
+        snprintf(reps, sizeof reps, "repetitions to a +-%s%% CI, %s s budget",
                  plan.ci_target, plan.time_budget);
+    snprintf(reps + strlen(reps), sizeof reps - strlen(reps), " in each of %d invocation%s",
+             plan.invocations, plan.invocations == 1 ? "" : "s");
     par__run_sampling(plan.ci_target, plan.max_reps, plan.time_budget, plan.max_warmup);
     par__progress_note(&pg, "parcompare: %zu points (%s mode, %s) -> %s", m.n,
                        plan.full ? "full" : "quick", reps, dir);
@@ -321,7 +365,7 @@ int main(int argc, char **argv)
     s.plan = &plan;
     s.tools = &tools;
     s.python = &py;
-    if (run_all(&m, &tools, c.timeout_s, &pg, dir, &s)) {
+    if (run_all(&m, &tools, c.timeout_s, plan.invocations, &pg, dir, &s)) {
         par__progress_end(&pg);
         fprintf(stderr, "parcompare: out of memory running the points\n");
         par__matrix_free(&m);
@@ -362,7 +406,9 @@ int main(int argc, char **argv)
     s.grain = grain;
     if (base) {
         s.baseline = c.baseline;
-        s.regressions = par__baseline_apply(&m, base, c.threshold, &s.matched, &s.unjudged);
+        s.regressions = par__baseline_apply(&m, base, c.threshold, &s.verdicts);
+        s.matched = s.verdicts.matched;
+        s.unjudged = s.verdicts.no_ci + s.verdicts.no_floor;
         cJSON_Delete(base);
     }
     size_t failures = par__matrix_failures(&m) + (size_t)grain_failures;

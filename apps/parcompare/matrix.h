@@ -102,8 +102,13 @@ struct par__point {
     double change;                 /* median / base_median - 1 */
     double base_ci_low, base_ci_high; /* NaN when the baseline had no CI */
     int regression;                /* slower beyond threshold and significantly */
-    int cannot_judge;              /* too few samples here or there for a verdict */
+    int cannot_judge;              /* 0, or why there is no verdict: PAR__NO_CI (too few
+                                      samples here or there), PAR__NO_FLOOR (run-to-run
+                                      noise unknown: one invocation; baseline.h) */
 };
+
+#define PAR__NO_CI 1
+#define PAR__NO_FLOOR 2
 
 struct par__matrix {
     struct par__point *pts;        /* owned */

@@ -97,6 +97,7 @@ void par__plan_make(struct par__plan *pl, const struct par__cli *c, const struct
         memcpy(pl->sizes, quick_sizes, sizeof pl->sizes);
     apply_overrides(pl, c);
     pl->reps = c->reps > 0 ? c->reps : 0;
+    pl->invocations = c->invocations > 0 ? c->invocations : c->full ? 3 : 2;
     /* Quick: no compulsory warm-up; the drift test (with its first-run spike
      * rule) still discards a slow start, and a point costs 6 runs at least. */
     pl->warmup = c->warmup >= 0 ? c->warmup : c->full ? DEFAULT_WARMUP : 0;

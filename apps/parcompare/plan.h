@@ -19,6 +19,7 @@ struct par__plan {
     int nworkers;
     struct par__sizes sizes[PAR_W_COUNT_];  /* per workload; 0 = program default */
     int reps, warmup;                       /* reps 0: adaptive */
+    int invocations;                        /* processes per point (invocations.h) */
     const char *ci_target, *max_reps, *time_budget, *max_warmup; /* passed to children */
     int cores;
     const struct par__nodes *nodes;         /* --nodes given: MPI points per node count */

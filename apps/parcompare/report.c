@@ -65,12 +65,16 @@ static void summary(FILE *f, const struct par__matrix *m, const struct par__summ
 static void how_to_read(FILE *f, int cores)
 {
     fprintf(f, "## How to read the tables\n\n"
-            "Each point is one child process (poolmap, parmap, or parmap under mpirun) that "
+            "Each point runs as a child process (poolmap, parmap, or parmap under mpirun) in "
+            "several separate invocations, in rounds over all points (the second round in "
+            "reverse order); each invocation "
             "warms up until its times stop falling, then repeats until the 95%% confidence "
-            "interval of the median is within the target (or the budget ends; n samples), "
+            "interval of the median is within the target (or the budget ends), "
             "and checks every result against the serial reference. **median [95%% CI]** "
-            "is the median of the timed repetitions and its nonparametric confidence "
-            "interval (order statistics; none below 6 samples) (the timer surrounds the back end's "
+            "is the median of all the invocations' timed repetitions (n samples) and its "
+            "nonparametric confidence interval (order statistics; none below 6 samples), "
+            "widened to contain every invocation's own median, because invocations differ "
+            "more than repetitions inside one do (the timer surrounds the back end's "
             "map or tree call only: starting threads, forking processes and MPI_Init are "
             "outside it). **speed-up** = serial median / median. With q = min(workers, %d "
             "cores), **efficiency** = speed-up / q and the **Karp–Flatt** serial fraction "
@@ -105,11 +109,21 @@ static void baseline_section(FILE *f, const struct par__matrix *m, const struct 
     if (!s->baseline)
         return;
     fprintf(f, "## Against the baseline\n\nCompared with `%s`: a point is a regression when it "
-            "is more than %.0f%% slower and its 95%% CI of the median lies wholly above the "
-            "baseline's. %d of this run's points found a partner (same workload, back "
-            "end, workers and sizes); %d of them could not be judged (no CI: fewer than 6 "
-            "samples on one side).\n\n", s->baseline, s->threshold * 100, s->matched,
-            s->unjudged);
+            "is more than %.0f%% slower, its 95%% CI of the median lies wholly above the "
+            "baseline's, and the change is larger than its workload's run-to-run noise floor "
+            "(the largest gap between two invocations of one point, here or in the "
+            "baseline). %d of this run's points found a partner (same workload, back "
+            "end, workers and sizes); %d of them could not be judged (%d with no CI: fewer "
+            "than 6 samples on one side; %d with the run-to-run noise unknown: one "
+            "invocation per point).\n\n", s->baseline, s->threshold * 100, s->matched,
+            s->unjudged, s->verdicts.no_ci, s->verdicts.no_floor);
+    int any = 0;
+    for (int w = 0; w < PAR_W_COUNT_; w++)
+        if (s->verdicts.floor[w] >= 0)
+            fprintf(f, "%s%s %.1f%%", any++ ? ", " : "Noise floors: ",
+                    par_workload_name((enum par_workload)w), 100 * expm1(s->verdicts.floor[w]));
+    if (any)
+        fprintf(f, ".\n\n");
     if (!s->regressions) {
         fprintf(f, "No regression.\n\n");
         return;

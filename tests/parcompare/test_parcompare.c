@@ -436,6 +436,16 @@ static void scale_number(cJSON *r, const char *key, double scale)
         cJSON_ReplaceItemInObjectCaseSensitive(r, key, cJSON_CreateNumber(v->valuedouble * scale));
 }
 
+static void write_json(const char *path, const cJSON *root)
+{
+    char *text = cJSON_Print(root);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    free(text);
+}
+
 /* Writes a copy of the injected reference run's results.json with every
  * time (samples, median, CI, spread) scaled by `others`, except the fib
  * serial point's, scaled by `fib_serial`. */
@@ -463,15 +473,33 @@ static void doctored_baseline(const char *path, double fib_serial, double others
         cJSON *t;
         cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(r, "times_s"))
             cJSON_SetNumberValue(t, t->valuedouble * scale);
+        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(r, "invocations")) {
+            scale_number(t, "median_s", scale);
+            scale_number(t, "ci_low_s", scale);
+            scale_number(t, "ci_high_s", scale);
+        }
     }
-    char *text = cJSON_Print(root);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    free(text);
+    write_json(path, root);
     cJSON_Delete(root);
 }
+
+/* A doctored baseline as above, with every record's invocations changed by
+ * `edit` (which may delete them). */
+static void doctored_invocations(const char *path, double fib_serial,
+                                 void (*edit)(cJSON *record))
+{
+    doctored_baseline(path, fib_serial, 1.0);
+    char *text = read_file(tmpdir, path + strlen(tmpdir) + 1);
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    assert_non_null(root);
+    cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(root, "records"))
+        edit(r);
+    write_json(path, root);
+    cJSON_Delete(root);
+}
+
 
 static void baseline_flags_an_injected_regression(void **state)
 {
@@ -540,8 +568,9 @@ static void too_few_samples_cannot_be_judged_exit_3(void **state)
     doctored_baseline(path, 0.5, 1.0); /* +100 % on fib: still no verdict */
     snprintf(dir, sizeof dir, "%s/three", tmpdir);
     char *const env[] = { INJECTED_TIMES, NULL };
+    /* 2 repetitions in each of the 2 invocations: 4 samples, no CI. */
     struct par_test_out r = pc(env, "--workloads", "map,fib", "--backends", "serial", "--items",
-                               "1000", "--n", "18", "--k", "2", "--reps", "3", "--warmup", "0",
+                               "1000", "--n", "18", "--k", "2", "--reps", "2", "--warmup", "0",
                                "--no-story", "--baseline", path, "--out", dir, NULL);
     expect_exit(&r, 3);
     assert_int_equal(par_test_count(r.out, "REGRESSION"), 0);
@@ -555,6 +584,74 @@ static void too_few_samples_cannot_be_judged_exit_3(void **state)
     cJSON_Delete(root);
     /* One sample: no +-, and no interval anywhere. */
     assert_null(strstr(r.out, "±"));
+    par_test_out_free(&r);
+}
+
+/* The fib point's two invocations in the baseline were 2.5x apart. */
+static void spread_fib_invocations(cJSON *r)
+{
+    if (strcmp(str_of(r, "workload"), "fib") != 0)
+        return;
+    cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "invocations"), 0);
+    assert_non_null(first);
+    scale_number(first, "median_s", 0.4);
+}
+
+static void noise_floor_absorbs_a_run_to_run_gap(void **state)
+{
+    (void)state;
+    char path[320], dir[320];
+    snprintf(path, sizeof path, "%s/baseline-spread.json", tmpdir);
+    /* +100 % on fib, with disjoint CIs -- but two invocations of the same
+     * point differed by 150 % in the baseline: not a regression. */
+    doctored_invocations(path, 0.5, spread_fib_invocations);
+    snprintf(dir, sizeof dir, "%s/spread", tmpdir);
+    struct par_test_out r = baseline_run(path, "spread");
+    expect_exit(&r, 0);
+    assert_int_equal(par_test_count(r.out, "REGRESSION"), 0);
+    assert_non_null(strstr(r.out, "baseline: 0 regressions among 2 matched points"));
+    assert_non_null(strstr(r.out, "noise floor"));
+    assert_non_null(strstr(r.out, "fib 150%"));
+    cJSON *root = load_json(dir, "results.json");
+    const cJSON *fl = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "baseline"), "noise_floor");
+    assert_true(fabs(num_of(fl, "fib") - 1.5) < 1e-6);
+    assert_true(fabs(num_of(fl, "map")) < 1e-9); /* injected: identical invocations */
+    const cJSON *fb = cJSON_GetObjectItemCaseSensitive(find_record(root, "fib", "serial", 1),
+                                                       "baseline");
+    assert_true(fabs(num_of(fb, "change") - 1.0) < 1e-6);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(fb, "regression")));
+    cJSON_Delete(root);
+    par_test_out_free(&r);
+}
+
+static void drop_invocations(cJSON *r)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(r, "invocations");
+}
+
+static void one_invocation_cannot_judge_exit_3(void **state)
+{
+    (void)state;
+    char path[320], dir[320];
+    snprintf(path, sizeof path, "%s/baseline-one.json", tmpdir);
+    doctored_invocations(path, 0.5, drop_invocations); /* +100 % on fib */
+    snprintf(dir, sizeof dir, "%s/one", tmpdir);
+    char *const env[] = { INJECTED_TIMES, NULL };
+    struct par_test_out r = pc(env, "--workloads", "map,fib", "--backends", "serial", "--items",
+                               "1000", "--n", "18", "--k", "2", "--reps", "6", "--warmup", "0",
+                               "--invocations", "1", "--no-story", "--baseline", path, "--out",
+                               dir, NULL);
+    expect_exit(&r, 3);
+    assert_int_equal(par_test_count(r.out, "REGRESSION"), 0);
+    assert_non_null(strstr(r.out, "baseline: cannot judge 2 of them: every point ran in one "
+                                  "invocation"));
+    cJSON *root = load_json(dir, "results.json");
+    const cJSON *fb = cJSON_GetObjectItemCaseSensitive(find_record(root, "fib", "serial", 1),
+                                                       "baseline");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fb, "cannot_judge")));
+    assert_string_equal(str_of(fb, "why_no_verdict"), "run-to-run noise unknown");
+    cJSON_Delete(root);
     par_test_out_free(&r);
 }
 
@@ -766,6 +863,8 @@ int main(void)
         cmocka_unit_test(baseline_without_slowdown_passes),
         cmocka_unit_test(a_faster_run_is_no_regression),
         cmocka_unit_test(too_few_samples_cannot_be_judged_exit_3),
+        cmocka_unit_test(noise_floor_absorbs_a_run_to_run_gap),
+        cmocka_unit_test(one_invocation_cannot_judge_exit_3),
         cmocka_unit_test(overlapping_points_are_tied_not_fastest),
         cmocka_unit_test(every_bad_input_is_one_line_and_exit_2),
         cmocka_unit_test(help_names_every_option),
