@@ -17,7 +17,9 @@
  * else this node's cores divided by the ranks on this node (at least 1), so
  * that a node is filled but not oversubscribed. Every rank decides alone
  * and they agree on the root's number (Bcast), so the record's
- * ranks x threads is what ran everywhere. workers = ranks x threads. */
+ * ranks x threads is what ran everywhere. workers = ranks x threads.
+ * workers_ran (issue 10): the sum over the ranks that got items of the
+ * OpenMP team each really had (OMP_DYNAMIC, OMP_THREAD_LIMIT may shrink it). */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +101,12 @@ static int hybrid_compute_leaf(void *ctx, int n, int cutoff, int64_t *out)
     return par_backend_omp.tree(&h->omp, n, cutoff, out);
 }
 
+static int hybrid_team(void *ctx)
+{
+    const struct hybrid_state *h = ctx;
+    return h->omp.workers_ran; /* omp_get_num_threads() in the last region */
+}
+
 static void hybrid_release(void *ctx)
 {
     struct hybrid_state *h = ctx;
@@ -135,7 +143,8 @@ static int hybrid_open(struct par_run *run)
     h->omp = (struct par_run){ .opts = o, .workers = root, .is_root = run->is_root };
     h->schedule = o ? o->schedule : PAR_SCHED_STATIC;
     struct par__mpi_compute c = { .ctx = h, .threads = root, .map = hybrid_compute_map,
-                                  .leaf = hybrid_compute_leaf, .release = hybrid_release };
+                                  .leaf = hybrid_compute_leaf, .team = hybrid_team,
+                                  .release = hybrid_release };
     par__mpi_set_compute(run, &c);
     run->workers = ranks * root;
     snprintf(h->from, sizeof h->from, "launcher x %s", root == threads ? from : "rank 0");

@@ -52,6 +52,13 @@
  * with the neighbour ranks for stencil, MPI_Barrier per step for none
  * (mpi_grain.c), and a Gatherv of the last step to the root.
  *
+ * Team size (run->workers_ran, issue 10): every rank notes whether it
+ * computed any item in the call (hybrid: how many threads its OpenMP team
+ * had), and an Allreduce(SUM) after the timed region adds them up. Static
+ * blocks of n < ranks items leave ranks n.. without work; the dynamic
+ * master sends every worker two chunks before computing its own, so a
+ * short list may never reach the master or the last workers.
+ *
  * Faults: MPI_COMM_WORLD and our duplicate use MPI_ERRORS_ARE_FATAL (set
  * explicitly): an MPI error, or a rank that dies, ends the whole job through
  * mpirun, which exits non-zero. A broken protocol invariant calls MPI_Abort.
@@ -95,6 +102,9 @@ struct mpi_state {
     int has_compute;         /* compute was set: its hooks replace the plain loop */
     int leaf_cutoff;         /* inside a tree call: the cutoff for compute.leaf; else -1 */
     int compute_rc;          /* the first error a compute hook returned in this call */
+    int ran_here;            /* this call: the workers that ran items on this rank (1 for
+                                a plain rank that computed any, the threads of the hook's
+                                team for hybrid; 0 when it got no items) */
 };
 
 int par_mpi_library_version(char *buf, size_t len)
@@ -395,6 +405,9 @@ static void compute(struct mpi_state *st, const struct par_kernel *k, const int6
                     int64_t *out, size_t n)
 {
     int rc = 0;
+    if (n == 0)
+        return;
+    int team = 1;
     if (!st->has_compute) {
         apply(k, in, out, n);
     } else if (st->leaf_cutoff >= 0 && st->compute.leaf) {
@@ -403,8 +416,27 @@ static void compute(struct mpi_state *st, const struct par_kernel *k, const int6
     } else {
         rc = st->compute.map(st->compute.ctx, k, in, out, n);
     }
+    if (st->has_compute && st->compute.team) {
+        int t = st->compute.team(st->compute.ctx);
+        team = t > 0 ? t : 1;
+    }
+    if (team > st->ran_here)
+        st->ran_here = team;
     if (rc && !st->compute_rc)
         st->compute_rc = rc;
+}
+
+/* After a map or tree call, on every rank that took part in its header:
+ * the workers that really ran items (issue 10, real team sizes), the sum
+ * over ranks of ran_here, so ranks that got no items (more ranks than
+ * items, say) are not counted. Outside the timed region; collective. */
+static void count_team(struct par_run *run)
+{
+    struct mpi_state *st = run->state;
+    int mine = st->ran_here, all = 0;
+    st->ran_here = 0;
+    MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_SUM, st->comm);
+    run->workers_ran = all;
 }
 
 /* After the timed region: a compute hook's error anywhere is an error
@@ -755,6 +787,7 @@ static int mpi_map(struct par_run *run, const struct par_map *job)
         snprintf(what, sizeof what, "schedule=%s (master/worker, master computes) %s=%zu",
                  guided ? "guided" : "dynamic", guided ? "min_chunk" : "chunk", used);
     }
+    count_team(run);
     set_detail(run, what);
     if (rc && !run->errmsg[0])
         snprintf(run->errmsg, sizeof run->errmsg, "%s", par_strerror(rc));
@@ -783,6 +816,7 @@ static int mpi_tree(struct par_run *run, int n, int cutoff, int64_t *result)
         st->leaf_cutoff = -1;
     } else
         rc = agree(run, rc); /* the agreement dynamic_map would have made */
+    count_team(run);
     if (rc == 0) {
         int64_t sum = 0;
         if (st->rank == 0)
@@ -822,6 +856,7 @@ static int mpi_grain(struct par_run *run, const struct par_grain *job)
         par__mpi_grain_run(&g, st->comm, st->rank, h[H_KERNEL], h[H_CHUNK],
                            (enum par_pattern)h[H_SCHED], st->rank == 0 ? job->out : NULL);
         stop_clock(st, t0);
+        run->workers_ran = g.active; /* the ranks that own tasks compute; others wait */
     }
     char what[96];
     snprintf(what, sizeof what, "grain: %d ranks with tasks, %s", g.active,

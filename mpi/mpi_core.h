@@ -24,6 +24,10 @@ struct par__mpi_compute {
                size_t n);
     /* *out = fib(n), splitting further at `cutoff` (fibtask leaves). 0 or PAR_E*. */
     int (*leaf)(void *ctx, int n, int cutoff, int64_t *out);
+    /* Optional: the threads that took part in the last map or leaf call on
+     * this rank (the OpenMP team), for the record's workers_ran; NULL or a
+     * value < 1 counts the rank as one worker. */
+    int (*team)(void *ctx);
     /* Optional: frees ctx; par__mpi_close calls it before MPI_Finalize. */
     void (*release)(void *ctx);
 };

@@ -17,7 +17,12 @@
  * Schedules (the chunk plan; chunks are always handed out on demand):
  *   static   one contiguous block per worker (n/workers items each)
  *   dynamic  chunks of --chunk items (default: n / (8 * workers))
- *   guided   chunks of ceil(remaining / workers), never below --chunk (1) */
+ *   guided   chunks of ceil(remaining / workers), never below --chunk (1)
+ *
+ * Team size (run->workers_ran): the workers that sent back at least one
+ * chunk of the call (par_proc_pool_map_team). Chunks are handed to idle
+ * workers in slot order, so a static map of n >= workers items reaches
+ * every worker, and one of n < workers items exactly n of them. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +157,7 @@ static int proc_map(struct par_run *run, const struct par_map *job)
     int rc = par_proc_map_bounds(st->pool, kernel_item, &id, sizeof id, job->in, sizeof *job->in,
                                  job->out, sizeof *job->out, bounds, nchunks, run->errmsg,
                                  sizeof run->errmsg);
+    run->workers_ran = par_proc_pool_map_team(st->pool);
     snprintf(run->detail, sizeof run->detail, "schedule=%s chunks=%zu first_chunk=%zu workers=%d",
              par_schedule_name(job->schedule), nchunks, first, run->workers);
     free(bounds);
@@ -180,6 +186,7 @@ static int proc_tree(struct par_run *run, int n, int cutoff, int64_t *result)
     int32_t id = PAR_K_FIB;
     rc = par_proc_map_bounds(st->pool, kernel_item, &id, sizeof id, leaves, sizeof *leaves, vals,
                              sizeof *vals, bounds, count, run->errmsg, sizeof run->errmsg);
+    run->workers_ran = par_proc_pool_map_team(st->pool);
     if (rc == 0) {
         int64_t sum = 0;
         for (size_t i = 0; i < count; i++)
@@ -197,8 +204,10 @@ static int proc_tree(struct par_run *run, int n, int cutoff, int64_t *result)
 static int proc_grain(struct par_run *run, const struct par_grain *job)
 {
     struct proc_state *st = run->state;
-    return par__proc_grain(st->pool, run->workers, job, run->errmsg, sizeof run->errmsg,
-                           run->detail, sizeof run->detail);
+    int rc = par__proc_grain(st->pool, run->workers, job, run->errmsg, sizeof run->errmsg,
+                             run->detail, sizeof run->detail);
+    run->workers_ran = par_proc_pool_map_team(st->pool); /* the last step's map */
+    return rc;
 }
 
 const struct par_backend par_backend_proc = {

@@ -147,6 +147,11 @@ struct par_proc_pool {
     unsigned long replacements;
     struct pollfd *pfd;       /* scratch for poll, nslots entries */
     int *pfd_slot;
+    /* The last map call's team (issue 10, real team sizes): took[w] is 1
+     * once a reply to one of its chunks came back on slot w's socket;
+     * ntook counts the ones. Reset when a map call starts. */
+    unsigned char *took;
+    int ntook;
 };
 
 struct par_proc_as_completed {
@@ -562,6 +567,10 @@ static void on_readable(par_proc_pool *p, int w)
     }
     s->task = NULL;
     t->res_len = (size_t)r.res_len;
+    if (t->group && !p->took[w]) { /* this worker ran a chunk of the map */
+        p->took[w] = 1;
+        p->ntook++;
+    }
     if (r.status) {
         if (r.status < 0 && r.status >= PAR_E_LAST_)
             snprintf(t->err, sizeof t->err, "the task returned error %d (%s)", (int)r.status,
@@ -647,10 +656,12 @@ int par_proc_pool_create(par_proc_pool **out, int workers)
     p->slots = calloc((size_t)workers, sizeof *p->slots);
     p->pfd = calloc((size_t)workers, sizeof *p->pfd);
     p->pfd_slot = calloc((size_t)workers, sizeof *p->pfd_slot);
-    if (!p->slots || !p->pfd || !p->pfd_slot) {
+    p->took = calloc((size_t)workers, sizeof *p->took);
+    if (!p->slots || !p->pfd || !p->pfd_slot || !p->took) {
         free(p->slots);
         free(p->pfd);
         free(p->pfd_slot);
+        free(p->took);
         free(p);
         return PAR_ENOMEM;
     }
@@ -668,6 +679,7 @@ int par_proc_pool_create(par_proc_pool **out, int workers)
             free(p->slots);
             free(p->pfd);
             free(p->pfd_slot);
+            free(p->took);
             free(p);
             return PAR_ESYS;
         }
@@ -691,6 +703,11 @@ pid_t par_proc_pool_worker_pid(const par_proc_pool *p, int i)
 unsigned long par_proc_pool_replacements(const par_proc_pool *p)
 {
     return p ? p->replacements : 0;
+}
+
+int par_proc_pool_map_team(const par_proc_pool *p)
+{
+    return p ? p->ntook : 0;
 }
 
 static int pool_idle(void *ctx)
@@ -746,6 +763,7 @@ void par_proc_pool_destroy(par_proc_pool *p)
     free(p->slots);
     free(p->pfd);
     free(p->pfd_slot);
+    free(p->took);
     free(p);
 }
 
@@ -977,6 +995,8 @@ int par_proc_map_bounds(par_proc_pool *p, par_proc_item_fn fn, const void *ctx, 
         return PAR_EPERM;
     if (p->state != POOL_OPEN)
         return PAR_ESHUTDOWN;
+    memset(p->took, 0, (size_t)p->nslots * sizeof *p->took);
+    p->ntook = 0;
     if (nchunks == 0)
         return 0;
     if (n > SIZE_MAX / in_size || n > SIZE_MAX / out_size)

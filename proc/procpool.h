@@ -121,6 +121,15 @@ pid_t par_proc_pool_worker_pid(const par_proc_pool *p, int i);
 /* How many workers have died and been replaced since create. */
 unsigned long par_proc_pool_replacements(const par_proc_pool *p);
 
+/* The team of the last par_proc_map / par_proc_map_bounds call: how many
+ * distinct worker slots sent back the reply to at least one of its chunks
+ * (the reply came through that worker's own socket, so the worker took the
+ * chunk and ran it; a replacement forked into a slot counts as that slot).
+ * 0 before any map, for a map of no chunks, or when p is NULL. At most
+ * par_proc_pool_size(p); fewer when there were fewer chunks than workers or
+ * some workers were never free when a chunk was handed out. */
+int par_proc_pool_map_team(const par_proc_pool *p);
+
 /* Stops accepting tasks (submit and map then return PAR_ESHUTDOWN). With
  * cancel_pending, tasks not yet handed to a worker are cancelled
  * (PAR_ECANCELLED); every other task runs to the end. Then tells every

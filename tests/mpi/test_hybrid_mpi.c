@@ -117,6 +117,34 @@ static void every_workload_verifies_on_2_ranks_x_2_threads(void **state)
                   1, 3, NULL, "fibtask on 1 rank");
 }
 
+/* Real team sizes (issue 10): ranks x the OpenMP team of every rank that
+ * got items. A static map of 1 item on 2 ranks reaches rank 0 only: its
+ * team of 2 threads ran, rank 1's did not, and the record warns. */
+static void the_record_counts_the_threads_of_the_ranks_that_got_items(void **state)
+{
+    (void)state;
+    struct par_test_out r = par_test_mpirun("parmap", NULL, 60, NULL, 2,
+                                            PAR_ARGS("--json", "-b", "hybrid", "--threads", "2",
+                                                     "--items", "1", "--schedule", "static",
+                                                     "--reps", "2", "--warmup", "0"));
+    cJSON *j = json_of(&r, "map of 1 item");
+    assert_int_equal(num(j, "workers"), 4);
+    assert_int_equal(num(j, "workers_ran"), 2);
+    const cJSON *w = cJSON_GetObjectItem(j, "team_warning");
+    if (!cJSON_IsString(w) || !strstr(w->valuestring, "asked for 4 workers, 2 took part"))
+        fail_msg("no team warning: %s", r.out);
+    cJSON_Delete(j);
+    par_test_out_free(&r);
+    r = par_test_mpirun("parmap", NULL, 60, NULL, 2,
+                        PAR_ARGS("--json", "-b", "hybrid", "--threads", "2", "--items", "2000",
+                                 "--schedule", "static", "--reps", "2", "--warmup", "0"));
+    j = json_of(&r, "map of 2000 items");
+    assert_int_equal(num(j, "workers_ran"), 4);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "team_warning")));
+    cJSON_Delete(j);
+    par_test_out_free(&r);
+}
+
 static void threads_come_from_the_flag_then_the_variables_then_the_cores(void **state)
 {
     (void)state;
@@ -213,6 +241,7 @@ int main(void)
         cmocka_unit_test_setup(threads_come_from_the_flag_then_the_variables_then_the_cores,
                                setup),
         cmocka_unit_test_setup(bad_thread_counts_are_one_line_errors, setup),
+        cmocka_unit_test_setup(the_record_counts_the_threads_of_the_ranks_that_got_items, setup),
         cmocka_unit_test_setup(the_mpi_back_end_says_where_its_ranks_ran, setup),
         cmocka_unit_test_setup(records_inside_one_process_have_no_placement, setup),
     };

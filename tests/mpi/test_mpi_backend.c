@@ -132,6 +132,46 @@ static void workers_from_j_must_match_the_ranks(void **state)
     par_backend_mpi.close(&run);
 }
 
+/* One map of n squares on every rank; returns the call's workers_ran (the
+ * same on every rank: an Allreduce). */
+static int team_of_map(struct par_run *run, size_t n, enum par_schedule s)
+{
+    int64_t in[4200], out[4200];
+    for (size_t i = 0; i < n; i++)
+        in[i] = (int64_t)i;
+    struct par_map job = { .kernel = par_kernel_get(PAR_K_SQUARE), .in = in, .out = out,
+                           .n = n, .schedule = s, .chunk = 0 };
+    run->workers_ran = 0;
+    int rc = par_backend_mpi.map(run, &job);
+    if (rc)
+        fail_msg("rank %d: %s: %s", rank, par_strerror(rc), run->errmsg);
+    return run->workers_ran;
+}
+
+/* Real team sizes (issue 10): the ranks that got items, counted. Static
+ * blocks: ranks [0, n) when n < ranks; dynamic: the master hands each
+ * worker two chunks before it computes, so 2 one-item chunks go to rank 1
+ * alone (rank 0 itself when it is the only rank). */
+static void the_team_counts_the_ranks_that_got_items(void **state)
+{
+    (void)state;
+    struct par_opts o;
+    small_opts(&o, PAR_W_MAP);
+    struct par_run run = { .opts = &o, .workers = o.workers, .is_root = 1 };
+    assert_int_equal(par_backend_mpi.open(&run), 0);
+    assert_int_equal(team_of_map(&run, 4099, PAR_SCHED_STATIC), size);
+    assert_int_equal(team_of_map(&run, 2, PAR_SCHED_STATIC), size < 2 ? size : 2);
+    assert_int_equal(team_of_map(&run, 1, PAR_SCHED_STATIC), 1);
+    assert_int_equal(team_of_map(&run, 2, PAR_SCHED_DYNAMIC), 1);
+    assert_int_equal(team_of_map(&run, 0, PAR_SCHED_STATIC), 0);
+    /* the tree's leaves, dynamically: at least one rank, at most all */
+    int64_t r = 0;
+    run.workers_ran = 0;
+    assert_int_equal(par_backend_mpi.tree(&run, 20, 12, &r), 0);
+    assert_true(run.workers_ran >= 1 && run.workers_ran <= size);
+    par_backend_mpi.close(&run);
+}
+
 static void library_version_is_one_line(void **state)
 {
     (void)state;
@@ -173,6 +213,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(ranks_waiting_for_a_call_are_released_when_rank_0_closes),
         cmocka_unit_test(workers_from_j_must_match_the_ranks),
         cmocka_unit_test(library_version_is_one_line),
+        cmocka_unit_test(the_team_counts_the_ranks_that_got_items),
         cmocka_unit_test(grain_equals_serial_for_both_patterns_and_worker_counts),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

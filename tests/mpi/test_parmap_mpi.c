@@ -74,6 +74,28 @@ static void every_workload_verifies_on_5_ranks_and_runs_on_1_and_2(void **state)
                          2, "fib (dynamic)");
 }
 
+/* Real team sizes (issue 10): 3 ranks, a static map of 2 items: rank 2
+ * gets an empty block, and the record counts 2 ranks and warns. */
+static void the_record_counts_the_ranks_that_got_items(void **state)
+{
+    (void)state;
+    struct par_test_out r = mpirun(NULL, 60, NULL, 3,
+                                   ARGS("--json", "--items", "2", "--schedule", "static",
+                                        "--reps", "2", "--warmup", "0"));
+    if (r.status != 0 || r.timed_out)
+        fail_msg("status %d, stderr: %s", r.status, r.err);
+    cJSON *j = cJSON_Parse(r.out);
+    if (!j)
+        fail_msg("not JSON: %s", r.out);
+    assert_int_equal(cJSON_GetObjectItem(j, "workers")->valueint, 3);
+    assert_int_equal(cJSON_GetObjectItem(j, "workers_ran")->valueint, 2);
+    const cJSON *w = cJSON_GetObjectItem(j, "team_warning");
+    if (!cJSON_IsString(w) || !strstr(w->valuestring, "asked for 3 workers, 2 took part"))
+        fail_msg("no team warning: %s", r.out);
+    cJSON_Delete(j);
+    par_test_out_free(&r);
+}
+
 static void the_documented_command_works_without_helper_variables(void **state)
 {
     (void)state;
@@ -217,6 +239,7 @@ int main(void)
         cmocka_unit_test(srun_task_count_must_match_the_mpi_world),
         cmocka_unit_test(every_workload_verifies_on_5_ranks_and_runs_on_1_and_2),
         cmocka_unit_test(the_documented_command_works_without_helper_variables),
+        cmocka_unit_test(the_record_counts_the_ranks_that_got_items),
         cmocka_unit_test(a_rank_that_aborts_ends_the_job_non_zero_within_10_s),
         cmocka_unit_test(a_result_failing_on_rank_0_ends_every_rank),
         cmocka_unit_test(usage_errors_under_mpirun_are_printed_once),

@@ -76,6 +76,32 @@ static void every_workload_and_schedule_verifies_on_forked_workers(void **state)
     }
 }
 
+/* Real team sizes (issue 10): the record counts the forked workers that
+ * took a chunk. Static chunks go to idle workers one each, so 2 items on 4
+ * workers reach exactly 2 (a warning), 400 items all 4 (none). */
+static void the_record_counts_the_workers_that_took_work(void **state)
+{
+    (void)state;
+    struct par_test_out r = RUN("--json", "-j", "4", "-w", "map", "--items", "2", "--schedule",
+                                "static", "--reps", "2", "--warmup", "0");
+    cJSON *j = good_record(&r, "map of 2 items on 4 workers");
+    assert_int_equal(cJSON_GetObjectItem(j, "workers")->valueint, 4);
+    assert_int_equal(cJSON_GetObjectItem(j, "workers_ran")->valueint, 2);
+    const cJSON *w = cJSON_GetObjectItem(j, "team_warning");
+    if (!cJSON_IsString(w) || !strstr(w->valuestring, "asked for 4 workers, 2 took part"))
+        fail_msg("no team warning: %s", r.out);
+    cJSON_Delete(j);
+    par_test_out_free(&r);
+
+    r = RUN("--json", "-j", "4", "-w", "map", "--items", "400", "--schedule", "static", "--reps",
+            "2", "--warmup", "0");
+    j = good_record(&r, "map of 400 items on 4 workers");
+    assert_int_equal(cJSON_GetObjectItem(j, "workers_ran")->valueint, 4);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "team_warning")));
+    cJSON_Delete(j);
+    par_test_out_free(&r);
+}
+
 static void workers_default_to_the_cores(void **state)
 {
     (void)state;
@@ -202,6 +228,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_workload_and_schedule_verifies_on_forked_workers),
         cmocka_unit_test(a_result_that_cannot_be_written_exits_1),
+        cmocka_unit_test(the_record_counts_the_workers_that_took_work),
         cmocka_unit_test(workers_default_to_the_cores),
         cmocka_unit_test(bad_input_is_one_line_and_exit_2),
         cmocka_unit_test(a_launcher_in_the_environment_selects_mpi_and_rank_0_prints),

@@ -227,6 +227,45 @@ static void map_returns_results_in_input_order(void **state)
     assert_no_children();
 }
 
+/* The map's team (issue 10): the workers that sent back a chunk. Chunks go
+ * to idle workers in slot order, all at once when the map starts, so the
+ * counts below are exact, not likely. */
+static void map_team_counts_the_workers_that_ran_a_chunk(void **state)
+{
+    (void)state;
+    struct gate g = gate_new(); /* before the fork: the workers inherit it */
+    par_proc_pool *p;
+    assert_int_equal(par_proc_pool_create(&p, 3), 0);
+    assert_int_equal(par_proc_pool_map_team(p), 0); /* no map yet */
+    map_squares(p, 9, 3);       /* 3 chunks, 3 idle workers: one each */
+    assert_int_equal(par_proc_pool_map_team(p), 3);
+    map_squares(p, 5, 100);     /* one chunk: one worker */
+    assert_int_equal(par_proc_pool_map_team(p), 1);
+    map_squares(p, 2, 1);       /* fewer chunks than workers */
+    assert_int_equal(par_proc_pool_map_team(p), 2);
+
+    /* Worker 0 is held by a task waiting on a gate: the map's 6 chunks all
+     * go to workers 1 and 2, and the team says so. */
+    par_proc_future *f = submit_gated(p, g.rd, -1, THEN_RETURN, 5);
+    map_squares(p, 60, 10);
+    assert_int_equal(par_proc_pool_map_team(p), 2);
+    assert_int_equal(par_proc_future_state(f), PAR_PROC_RUNNING);
+    gate_open(g);
+    assert_int_equal(result_i64(f), 5);
+    par_proc_future_free(f);
+    map_squares(p, 60, 10);     /* free again: all three */
+    assert_int_equal(par_proc_pool_map_team(p), 3);
+
+    int64_t x = 0;              /* a map of nothing ran on nobody */
+    assert_int_equal(par_proc_map(p, square_plus_ctx, &x, sizeof x, &x, 8, &x, 8, 0, 0, NULL, 0),
+                     0);
+    assert_int_equal(par_proc_pool_map_team(p), 0);
+    par_proc_pool_destroy(p);
+    gate_close(g);
+    assert_no_children();
+    assert_int_equal(par_proc_pool_map_team(NULL), 0);
+}
+
 static void map_rejects_bad_arguments_with_EINVAL(void **state)
 {
     (void)state;
@@ -660,6 +699,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(create_rejects_bad_worker_counts_with_EINVAL),
         cmocka_unit_test(map_returns_results_in_input_order),
+        cmocka_unit_test(map_team_counts_the_workers_that_ran_a_chunk),
         cmocka_unit_test(map_rejects_bad_arguments_with_EINVAL),
         cmocka_unit_test(submit_result_roundtrips_bytes),
         cmocka_unit_test(task_error_code_reaches_the_future_and_the_worker_lives_on),
