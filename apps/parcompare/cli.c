@@ -117,7 +117,7 @@ enum {
     OPT_STORY_ITEMS, OPT_PYTHON, OPT_PYTHON_N, OPT_PYTHON_ITEMS, OPT_PYTHON_DIR, OPT_BASELINE,
     OPT_THRESHOLD, OPT_TIMEOUT, OPT_OUT, OPT_BINDIR, OPT_MPIRUN, OPT_GRAIN, OPT_NO_GRAIN,
     OPT_NODES, OPT_HOSTFILE, OPT_CI_TARGET, OPT_MAX_REPS, OPT_TIME_BUDGET, OPT_MAX_WARMUP,
-    OPT_INVOCATIONS
+    OPT_INVOCATIONS, OPT_NO_BANDWIDTH, OPT_STREAM_MIB
 };
 
 static const struct option long_opts[] = {
@@ -153,6 +153,8 @@ static const struct option long_opts[] = {
     { "mpirun", required_argument, NULL, OPT_MPIRUN },
     { "grain", no_argument, NULL, OPT_GRAIN },
     { "no-grain", no_argument, NULL, OPT_NO_GRAIN },
+    { "no-bandwidth", no_argument, NULL, OPT_NO_BANDWIDTH },
+    { "stream-mib", required_argument, NULL, OPT_STREAM_MIB },
     { "nodes", required_argument, NULL, OPT_NODES },
     { "hostfile", required_argument, NULL, OPT_HOSTFILE },
     { "help", no_argument, NULL, 'h' },
@@ -205,6 +207,7 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
     memset(c, 0, sizeof *c);
     c->reps = c->warmup = -1;
     c->story = 1;
+    c->bandwidth = 1;
     c->story_n = 35;
     c->story_items = 999999;
     c->threshold = 0.10;
@@ -303,6 +306,14 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
             if (grain_flag != -1 && grain_flag != (opt == OPT_GRAIN ? 2 : 0))
                 return par_usage_fail(msg, len, "--grain and --no-grain: choose one");
             grain_flag = opt == OPT_GRAIN ? 2 : 0;
+            break;
+        case OPT_NO_BANDWIDTH:
+            c->bandwidth = 0;
+            break;
+        case OPT_STREAM_MIB:
+            if ((rc = whole_opt("--stream-mib", optarg, 1, 16384, &v, msg, len)))
+                return rc;
+            c->stream_mib = (int)v;
             break;
         case OPT_NO_STORY:
             c->story = 0;
@@ -419,6 +430,10 @@ void par__cli_usage(void *stream)
 "                         pattern, efficiency plots, advice (it also runs after\n"
 "                         the default matrix: short with --quick, fine with --full)\n"
 "      --no-grain         skip that sweep (so does --workloads)\n"
+"      --no-bandwidth     skip the memory-bandwidth measurement (STREAM triad, once\n"
+"                         per run: the bound on map's time, docs/measurement.md)\n"
+"      --stream-mib M     its arrays: 3 of M MiB each, 1..16384 (default: 4 x the\n"
+"                         last-level cache as STREAM asks, 32..64 quick, ..256 full)\n"
 "\n"
 "The cheatsheet and Python\n"
 "      --no-story         skip the points at the cheatsheet's own sizes\n"

@@ -40,6 +40,8 @@ struct par__cli {
     const char *out;                        /* NULL: results/<timestamp> */
     const char *bindir;                     /* NULL: next to parcompare */
     const char *mpirun;                     /* NULL: PATH */
+    int bandwidth;                          /* 0 after --no-bandwidth */
+    int stream_mib;                         /* --stream-mib; 0: bandwidth.h's rule */
     int grain;                              /* grain sweep: 0 no (--no-grain, or
                                                --workloads given), 1 besides the
                                                matrix (default), 2 only (--grain) */

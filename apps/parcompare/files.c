@@ -238,6 +238,8 @@ static cJSON *record_json(const struct par__point *p)
         cJSON_AddBoolToObject(r, "verified", 0);
     }
     cJSON_AddStringToObject(r, "set", par__sets_text(p->sets, sets, sizeof sets));
+    if (p->bw_bound_s > 0) /* map, once derived: rule 11's bound (bandwidth.h) */
+        cJSON_AddNumberToObject(r, "bandwidth_bound_s", p->bw_bound_s);
     cJSON_AddStringToObject(r, "status", par__status_name(p->status));
     add_str_or_null(r, "why", p->status == PAR__ST_OK ? NULL : p->why);
     cJSON_AddStringToObject(r, "command", p->command);
@@ -379,6 +381,11 @@ static int write_json(const char *dir, const struct par__matrix *m,
         cJSON_AddItemToObject(root, "python", py);
     if (s->grain)
         cJSON_AddItemToObject(root, "grain", cJSON_Duplicate(s->grain, 1));
+    if (s->bandwidth) {
+        cJSON *bw = par__bandwidth_json(s->bandwidth);
+        if (bw)
+            cJSON_AddItemToObject(root, "bandwidth", bw);
+    }
     if (s->baseline) {
         cJSON *b = cJSON_AddObjectToObject(root, "baseline");
         cJSON_AddStringToObject(b, "file", s->baseline);

@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 
+#include "bandwidth.h"
 #include "baseline.h"
 #include "matrix.h"
 #include "plan.h"
@@ -39,6 +40,7 @@ struct par__summary {
     double steal_cores;           /* cores the hypervisor took (NaN: unknown) */
     double loadavg_start;         /* 1-minute load average before the first point */
     const cJSON *grain;           /* the --grain sweep (grain_sweep.h), or NULL */
+    const struct par__bandwidth *bandwidth; /* the STREAM measurement, or NULL (not run) */
     int report_ok, data_ok;       /* report.md / results.json+csv written whole */
 };
 

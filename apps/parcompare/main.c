@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bandwidth.h"
 #include "baseline.h"
 #include "invocations.h"
 #include "child.h"
@@ -276,6 +277,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "parcompare: %s\n", msg);
         return 2;
     }
+    const char *inj_bw = getenv("PAR_TEST_BANDWIDTH");
+    double bw_one, bw_all;
+    if (inj_bw && *inj_bw && par__bandwidth_parse(inj_bw, &bw_one, &bw_all, msg, sizeof msg)) {
+        fprintf(stderr, "parcompare: %s\n", msg);
+        return 2;
+    }
     cJSON *base = NULL;
     if (c.baseline && !(base = par__baseline_load(c.baseline, msg, sizeof msg))) {
         fprintf(stderr, "parcompare: %s\n", msg);
@@ -355,6 +362,15 @@ int main(int argc, char **argv)
     par__progress_note(&pg, "parcompare: %zu points (%s mode, %s) -> %s", m.n,
                        plan.full ? "full" : "quick", reps, dir);
     par__child_interrupts();
+    /* Rule 11's upper bound: the machine's memory bandwidth, once, before
+     * the points (bandwidth.h). */
+    static struct par__bandwidth bw;
+    if (c.bandwidth) {
+        par__progress_note(&pg, "parcompare: measuring the memory bandwidth (STREAM triad on "
+                           "1 and %d threads)", plan.cores);
+        par__bandwidth_measure(&bw, plan.cores, plan.full, c.stream_mib);
+        s.bandwidth = &bw;
+    }
     struct par__load load;
     par__load_begin(&load);
     s.loadavg_start = load.loadavg0;
@@ -395,6 +411,7 @@ int main(int argc, char **argv)
                 "during the run; these timings are disturbed\n", s.others_cores, plan.cores);
 
     par__table_derive(&m, plan.cores);
+    par__bandwidth_derive(&m, s.bandwidth);
     par__nodes_derive(&m);
     s.plan = &plan;
     s.tools = &tools;
@@ -428,6 +445,8 @@ int main(int argc, char **argv)
     s.exit_status = status;
     int wrote = write_outputs(dir, &m, &s, msg, sizeof msg) == 0;
 
+    if (s.bandwidth)
+        par__bandwidth_print(stdout, s.bandwidth, 0);
     par__table_print(stdout, &m, plan.workloads, plan.nworkloads, plan.cores, 0,
                      s.baseline != NULL);
     par__grain_print(stdout, grain);

@@ -95,6 +95,8 @@ struct par__point {
     int fastest;                   /* 1 on the fastest verified point of its workload when
                                       its CI lies below the runner-up's */
     const struct par__point *tied_with; /* else the runner-up it cannot be told from */
+    double bw_bound_s;             /* map: the memory-bandwidth bound on its time
+                                      (bandwidth.h); NaN elsewhere, 0 before derived */
 
     /* Baseline comparison (baseline.c). */
     int has_base;                  /* a matching point was found in the baseline */

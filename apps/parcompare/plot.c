@@ -158,6 +158,11 @@ static int time_plot(FILE *g, const char *dir, const char *datadir, const struct
                 tmin = m->pts[i].median;
             if (m->pts[i].median > tmax)
                 tmax = m->pts[i].median;
+            double b = m->pts[i].bw_bound_s; /* the bound must be on the plot too */
+            if (b > 0 && b < tmin)
+                tmin = b;
+            if (b > tmax)
+                tmax = b;
         }
     if (tmax <= 0) {
         fclose(d);
@@ -215,6 +220,17 @@ static int time_plot(FILE *g, const char *dir, const char *datadir, const struct
         if (rows)
             blockj[blocks++] = j;
     }
+    /* Rule 11: the memory-bandwidth bound on each bar's time (map only;
+     * bandwidth.h), a dash across the bar, in the last block. */
+    int bound_rows = 0;
+    for (int b = 0; b < nbars; b++) {
+        const struct par__point *p = bars[b].p;
+        if (!(p->bw_bound_s > 0))
+            continue;
+        if (!bound_rows++)
+            fprintf(d, "%s# memory-bandwidth bound\n", blocks ? "\n\n" : "");
+        fprintf(d, "%.2f %.6f\n", bars[b].x, p->bw_bound_s * scale);
+    }
     fclose(d);
     if (!blocks)
         return 0;
@@ -244,8 +260,17 @@ static int time_plot(FILE *g, const char *dir, const char *datadir, const struct
             fprintf(g, ", \\\n     ");
         par__gp_string(g, data);
         int wk = wl[blockj[b]];
-        fprintf(g, " index %d using 1:2:3:4 with boxerrorbars lc rgb '%s' title '%d worker%s'", b,
+        /* Five columns: x y ylow yhigh width (with four, gnuplot reads
+         * x y ydelta xdelta and draws the CI's ends as widths). */
+        fprintf(g, " index %d using 1:2:3:4:(0.9) with boxerrorbars lc rgb '%s' "
+                "title '%d worker%s'", b,
                 workers_colour[(size_t)blockj[b] % NWCOL], wk, wk == 1 ? "" : "s");
+    }
+    if (bound_rows) {
+        fprintf(g, ", \\\n     ");
+        par__gp_string(g, data);
+        fprintf(g, " index %d using ($1-0.45):2:(0.9):(0) with vectors nohead lw 3 "
+                "lc rgb '#000000' title 'memory-bandwidth bound (STREAM triad)'", blocks);
     }
     fprintf(g, "\n");
     return 1;

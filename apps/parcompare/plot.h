@@ -1,7 +1,8 @@
 /* The plots, drawn by gnuplot from data files parcompare writes: per
  * workload, speed-up against workers (one line per back end, the ideal
  * dashed) and the median time of every back end and worker count (bars with
- * the MAD as error bars). The data and the script stay in DIR/plots/ so a
+ * the 95 % CI of the median as error bars; for map, a black dash across each
+ * bar at the memory-bandwidth bound on its time, bandwidth.h). The data and the script stay in DIR/plots/ so a
  * user can restyle them. */
 #ifndef PAR_CMP_PLOT_H
 #define PAR_CMP_PLOT_H

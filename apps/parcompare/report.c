@@ -199,6 +199,8 @@ int par__write_report(const char *dir, const struct par__matrix *m,
     summary(f, m, s);
     how_to_read(f, pl->cores);
     fprintf(f, "## Results\n\n");
+    if (s->bandwidth)
+        par__bandwidth_print(f, s->bandwidth, 1);
     for (int wi = 0; wi < pl->nworkloads; wi++) {
         int w = pl->workloads[wi];
         par__table_print(f, m, &w, 1, pl->cores, 1, s->baseline != NULL);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bandwidth.h"
 #include "mdcell.h"
 #include "uncertainty.h"
 
@@ -177,6 +178,11 @@ void par__table_print(FILE *f, const struct par__matrix *m, const int *ws, int n
                 fputs(warn, f);
                 fputc('\n', f);
             }
+        }
+        if (w == PAR_W_MAP) {
+            if (markdown)
+                fputc('\n', f);
+            par__bandwidth_bound_line(f, m, scale, unit, markdown);
         }
         fputc('\n', f);
     }

@@ -25,6 +25,8 @@
 #define INJECTED_TIMES "PAR_TEST_TIMES=serial:0.0100,0.0102,0.0098,0.0101,0.0099;" \
                        "*/2:0.0050,0.0051,0.0049,0.00505,0.00495;"                   \
                        "*:0.0060,0.0061,0.0059,0.00605,0.00595"
+/* 12.5 GB/s on one thread, 20 on all cores (rule 11's bound; bandwidth.h). */
+#define INJECTED_BANDWIDTH "PAR_TEST_BANDWIDTH=12.5,20"
 #define MAX_ARGS 48
 
 static char tmpdir[256];
@@ -185,7 +187,7 @@ static int group_setup(void **state)
     /* Injected times (PAR_TEST_TIMES): the derived numbers the schema
      * tests check (speed-up, Karp-Flatt, the fastest mark) must not depend
      * on how loaded the machine is. The back ends still run and verify. */
-    char *const times_env[] = { INJECTED_TIMES, NULL };
+    char *const times_env[] = { INJECTED_TIMES, INJECTED_BANDWIDTH, NULL };
     base = pc(times_env, "--workloads", "map,fib", "--backends", backends, "--workers", "1,2",
               "--items", "1000", "--n", "18", "--k", "2", "--reps", "6", "--warmup", "0",
               "--story-n", "12", "--story-items", "1000", "--out", base_dir, NULL);
@@ -727,6 +729,7 @@ static void every_bad_input_is_one_line_and_exit_2(void **state)
         { { "--bin-dir", dir, "--out", dir }, "cannot find poolmap" },
         { { "--baseline", file, "--out", dir }, "not valid JSON" },
         { { "--baseline", dir, "--out", dir }, "--baseline: cannot open" },
+        { { "--stream-mib", "0" }, "--stream-mib" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const struct bad_case *c = &cases[i];
@@ -737,9 +740,106 @@ static void every_bad_input_is_one_line_and_exit_2(void **state)
                      "line saying '%s'", i, c->args[0], r.status, r.out, r.err, c->says);
         par_test_out_free(&r);
     }
+    /* A malformed test variable is refused the same way. */
+    char *const bad_bw[] = { "PAR_TEST_BANDWIDTH=fast", NULL };
+    struct par_test_out r = pc(bad_bw, "--out", dir, NULL);
+    if (r.status != 2 || par_test_lines(r.err) != 1 || !strstr(r.err, "PAR_TEST_BANDWIDTH"))
+        fail_msg("PAR_TEST_BANDWIDTH=fast: exit %d, stderr '%s'", r.status, r.err);
+    par_test_out_free(&r);
     /* Nothing was written for runs that were refused. */
     struct stat st;
     assert_int_not_equal(stat(dir, &st), 0);
+}
+
+/* ---- rule 11: the memory-bandwidth bound on map ------------------------------ */
+
+/* The base run had 12.5 GB/s (one thread) and 20 GB/s (all cores) injected:
+ * the console, results.json, report.md and the plot data carry them and the
+ * bound they put on map: 16 B x 1000 items / 12.5 GB/s = 1.28 us on one
+ * worker, / 20 GB/s = 0.8 us on 2 (2 workers reach all of a 2-core
+ * machine's bandwidth and, with more cores, 2 x 12.5 is more than 20). */
+static void the_bandwidth_and_its_bound_on_map_are_reported(void **state)
+{
+    (void)state;
+    expect_exit(&base, 0);
+    assert_non_null(strstr(base.out, "memory bandwidth (injected by PAR_TEST_BANDWIDTH, not "
+                                     "measured"));
+    assert_non_null(strstr(base.out, "12.5 GB/s on 1 thread, 20.0 GB/s on"));
+    assert_non_null(strstr(base.out, "memory-bandwidth bound (16 B/item at STREAM triad GB/s): "
+                                     "at least 0.00128 ms at 1 worker"));
+
+    cJSON *root = load_json(base_dir, "results.json");
+    const cJSON *bw = cJSON_GetObjectItemCaseSensitive(root, "bandwidth");
+    assert_true(cJSON_IsObject(bw));
+    assert_string_equal(str_of(bw, "state"), "injected (test)");
+    assert_true(num_of(bw, "one_thread_gbs") == 12.5);
+    assert_true(num_of(bw, "all_cores_gbs") == 20);
+    assert_true(num_of(bw, "map_bytes_per_item") == 16);
+    const cJSON *serial = find_record(root, "map", "serial", 1);
+    assert_non_null(serial);
+    assert_true(fabs(num_of(serial, "bandwidth_bound_s") - 16.0 * 1000 / 12.5e9) < 1e-15);
+    if (second[0]) {
+        const cJSON *two = find_record(root, "map", second, 2);
+        assert_non_null(two);
+        assert_true(fabs(num_of(two, "bandwidth_bound_s") - 16.0 * 1000 / 20e9) < 1e-15);
+    }
+    const cJSON *fib = find_record(root, "fib", "serial", 1);
+    assert_null(cJSON_GetObjectItemCaseSensitive(fib, "bandwidth_bound_s"));
+    cJSON_Delete(root);
+
+    char *md = read_file(base_dir, "report.md");
+    assert_non_null(strstr(md, "**12.5 GB/s** on 1 thread, **20.0 GB/s** on"));
+    assert_non_null(strstr(md, "no `map` run can be faster than 0.00128 ms at 1 worker"));
+    free(md);
+    /* The time plot's data: a bound beside the bars (when gnuplot drew). */
+    char path[400];
+    snprintf(path, sizeof path, "%s/plots/time-map.dat", base_dir);
+    char *dat = slurp(path);
+    if (dat) {
+        assert_non_null(strstr(dat, "# memory-bandwidth bound\n"));
+        assert_non_null(strstr(dat, " 0.001280\n")); /* ms, serial's bar */
+        free(dat);
+    }
+}
+
+/* Without injection, parcompare measures: on 1 MiB arrays here (a check
+ * that the real measurement reaches the files, not a figure). And
+ * --no-bandwidth leaves it out. */
+static void a_real_measurement_reaches_the_files_and_no_bandwidth_skips_it(void **state)
+{
+    (void)state;
+    char dir[320];
+    snprintf(dir, sizeof dir, "%s/bw-real", tmpdir);
+    char *const env[] = { INJECTED_TIMES, "PAR_TEST_BANDWIDTH=", NULL };
+    struct par_test_out r = pc(env, "--workloads", "map", "--backends", "serial", "--workers",
+                               "1", "--items", "1000", "--reps", "2", "--warmup", "0",
+                               "--no-story", "--no-grain", "--stream-mib", "1", "--out", dir,
+                               NULL);
+    expect_exit(&r, 0);
+    assert_non_null(strstr(r.out, "memory bandwidth (STREAM triad, 1 MiB arrays): "));
+    par_test_out_free(&r);
+    cJSON *root = load_json(dir, "results.json");
+    const cJSON *bw = cJSON_GetObjectItemCaseSensitive(root, "bandwidth");
+    assert_string_equal(str_of(bw, "state"), "measured");
+    assert_true(num_of(bw, "one_thread_gbs") > 0);
+    assert_true(num_of(bw, "all_cores_gbs") > 0);
+    assert_true(num_of(bw, "array_bytes") == 1 << 20);
+    assert_true(num_of(find_record(root, "map", "serial", 1), "bandwidth_bound_s") > 0);
+    cJSON_Delete(root);
+
+    snprintf(dir, sizeof dir, "%s/bw-none", tmpdir);
+    r = pc(env, "--workloads", "map", "--backends", "serial", "--workers", "1", "--items",
+           "1000", "--reps", "2", "--warmup", "0", "--no-story", "--no-grain", "--no-bandwidth",
+           "--out", dir, NULL);
+    expect_exit(&r, 0);
+    assert_null(strstr(r.out, "memory bandwidth"));
+    assert_null(strstr(r.out, "memory-bandwidth bound"));
+    par_test_out_free(&r);
+    root = load_json(dir, "results.json");
+    assert_null(cJSON_GetObjectItemCaseSensitive(root, "bandwidth"));
+    assert_null(cJSON_GetObjectItemCaseSensitive(find_record(root, "map", "serial", 1),
+                                                 "bandwidth_bound_s"));
+    cJSON_Delete(root);
 }
 
 static void help_names_every_option(void **state)
@@ -867,6 +967,8 @@ int main(void)
         cmocka_unit_test(one_invocation_cannot_judge_exit_3),
         cmocka_unit_test(overlapping_points_are_tied_not_fastest),
         cmocka_unit_test(every_bad_input_is_one_line_and_exit_2),
+        cmocka_unit_test(the_bandwidth_and_its_bound_on_map_are_reported),
+        cmocka_unit_test(a_real_measurement_reaches_the_files_and_no_bandwidth_skips_it),
         cmocka_unit_test(help_names_every_option),
         cmocka_unit_test(missing_tools_are_skipped_with_one_line),
         cmocka_unit_test(python_ports_run_beside_c),
