@@ -3,10 +3,12 @@
  * synchronisation and scheduling overheads in OpenMP", EWOMP 1999; syncbench
  * and taskbench): an operation is repeated k times inside one sample, a
  * reference loop of the same k iterations without the operation is timed
- * alike and subtracted, k grows (doubling) until a sample lasts at least
- * TARGET_S, and SAMPLES samples give the median and its 95 % confidence
- * interval (common/ci.h). Not a test: numbers, not verdicts. Every operation
- * that carries data checks it (a wrong count or value aborts the run).
+ * alike and subtracted, k grows by the rule of common/innerreps.h (at least
+ * PAR_INNERREPS_MIN, doubled until the median of 5 trials lasts the larger
+ * of TARGET_S and 1000 clock ticks), and `--samples` samples give the
+ * median and its 95 % confidence interval (common/ci.h). Not a test:
+ * numbers, not verdicts. Every operation that carries data checks it (a
+ * wrong count or value ends the run with exit 1).
  *
  * Operations (workers = -j, default 2), per back end:
  *   fork/join    pthread: a pool-wide map of `workers` empty items (submit
@@ -25,9 +27,15 @@
  *                pthread a pool future, omp task+taskwait, proc one task
  *                through its socket pair, mpi an 8-byte ping-pong
  * MPI rows come from `mpirun -n 2 bench_overhead --mpi`; the others from a
- * plain run. Output: one Markdown row per operation and back end.
+ * plain run (`--backend` picks one of pthread, omp, proc). Output: one
+ * Markdown row per operation and back end, or with `--json` one JSON object
+ * per line (parcompare reads these for its report's appendix):
+ *   {"op","backend","what","median_s","low_s","high_s","inner_reps","samples"}
+ * PAR_TEST_FAULT=<back end>:fail (tests only) makes that back end's part
+ * fail at once with one line and exit 1, as poolmap's back ends do.
  *
- *   bench_overhead [-j W] [--mpi] [--samples N] */
+ *   bench_overhead [-j W] [--backend pthread|omp|proc] [--mpi] [--samples N]
+ *                  [--json] */
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +47,7 @@
 #include "error.h"
 #include "executor.h"
 #include "grain.h"
+#include "innerreps.h"
 #include "metg.h"
 #include "pool.h"
 #include "procpool.h"
@@ -55,8 +64,10 @@
 #define TARGET_S 2e-3
 #define MAX_SAMPLES 101
 #define MAP_ITEMS 100000
+#define MAX_INNER (1L << 30)
 
-static int workers = 2, samples = 15;
+static int workers = 2, samples = 15, json;
+static double target_s; /* par_innerreps_target_s(clock resolution, TARGET_S) */
 
 /* ---- the method ---------------------------------------------------------- */
 
@@ -76,26 +87,27 @@ static double time_once(op_fn f, void *ctx, long k)
     return (double)(par_now_ns() - t0) * 1e-9;
 }
 
-/* The fastest of three samples: one preempted sample must not stop k from
- * growing. */
-static double min3(op_fn f, void *ctx, long k)
+/* The EPCC rule (common/innerreps.h): k from PAR_INNERREPS_MIN, doubled
+ * until the median of PAR_INNERREPS_TRIALS trials lasts target_s. */
+static long choose_k(op_fn op, void *ctx)
 {
-    double m = time_once(f, ctx, k);
-    for (int i = 0; i < 2; i++) {
-        double t = time_once(f, ctx, k);
-        m = t < m ? t : m;
+    long k = par_innerreps_next(0, NULL, 0, target_s, MAX_INNER);
+    for (;;) {
+        double trial[PAR_INNERREPS_TRIALS];
+        for (int i = 0; i < PAR_INNERREPS_TRIALS; i++)
+            trial[i] = time_once(op, ctx, k);
+        long next = par_innerreps_next(k, trial, PAR_INNERREPS_TRIALS, target_s, MAX_INNER);
+        if (next == k)
+            return k;
+        k = next;
     }
-    return m;
 }
 
-/* Median and 95 % interval, in seconds per operation, of (op - ref) / k.
- * k is grown until one sample of op lasts TARGET_S. */
+/* Median and 95 % interval, in seconds per operation, of (op - ref) / k. */
 static struct par_ci measure(op_fn op, op_fn ref, void *ctx, long *k_used)
 {
-    long k = 1;
     op(ctx, 1); /* warm-up */
-    while (min3(op, ctx, k) < TARGET_S && k < (1L << 30))
-        k *= 2;
+    long k = choose_k(op, ctx);
     double x[MAX_SAMPLES];
     for (int s = 0; s < samples; s++) {
         double t = time_once(op, ctx, k), r = time_once(ref ? ref : empty_loop, ctx, k);
@@ -110,6 +122,14 @@ static struct par_ci measure(op_fn op, op_fn ref, void *ctx, long *k_used)
 static void print_row(const char *op, const char *backend, const struct par_ci *ci, long k,
                       const char *how)
 {
+    if (json) {
+        /* op, backend and how are this file's literals: nothing to escape. */
+        printf("{\"op\":\"%s\",\"backend\":\"%s\",\"what\":\"%s\",\"median_s\":%.6g,"
+               "\"low_s\":%.6g,\"high_s\":%.6g,\"inner_reps\":%ld,\"samples\":%d}\n",
+               op, backend, how, ci->median, ci->low, ci->high, k, samples);
+        fflush(stdout);
+        return;
+    }
     char m[32], lo[32], hi[32];
     par_metg_us_text(ci->median, m, sizeof m);
     par_metg_us_text(ci->low, lo, sizeof lo);
@@ -469,19 +489,23 @@ static void mpi_pingpong(void *ctx, long k)
     }
 }
 
-/* The method, collectively: rank 0 decides k and prints. */
+/* The method, collectively: rank 0's trials decide k (the same rule), and
+ * every rank runs the same k so that the collectives match; rank 0 prints. */
 static void mpi_row(const char *op, const char *how, op_fn f)
 {
-    long k = 1;
     f(NULL, 1);
+    long k = par_innerreps_next(0, NULL, 0, target_s, MAX_INNER);
     for (;;) {
-        MPI_Barrier(MPI_COMM_WORLD);
-        double t = min3(f, NULL, k);
-        int grow = t < TARGET_S && k < (1L << 30);
-        MPI_Bcast(&grow, 1, MPI_INT, 0, MPI_COMM_WORLD);
-        if (!grow)
+        double trial[PAR_INNERREPS_TRIALS];
+        for (int i = 0; i < PAR_INNERREPS_TRIALS; i++) {
+            MPI_Barrier(MPI_COMM_WORLD);
+            trial[i] = time_once(f, NULL, k);
+        }
+        long next = par_innerreps_next(k, trial, PAR_INNERREPS_TRIALS, target_s, MAX_INNER);
+        MPI_Bcast(&next, 1, MPI_LONG, 0, MPI_COMM_WORLD);
+        if (next == k)
             break;
-        k *= 2;
+        k = next;
     }
     double x[MAX_SAMPLES];
     for (int s = 0; s < samples; s++) {
@@ -515,28 +539,60 @@ static int bench_mpi(void)
 }
 #endif
 
+/* PAR_TEST_FAULT=<name>:fail (or *:fail): this back end fails at once. */
+static int injected_fault(const char *backend)
+{
+    const char *s = getenv("PAR_TEST_FAULT");
+    const char *colon = s ? strchr(s, ':') : NULL;
+    if (!colon || strcmp(colon + 1, "fail") != 0)
+        return 0;
+    size_t len = (size_t)(colon - s);
+    return (len == 1 && s[0] == '*') || (strlen(backend) == len && !strncmp(s, backend, len));
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: bench_overhead [-j W] [--backend pthread|omp|proc] [--mpi] "
+            "[--samples N] [--json]\n");
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     int mpi = 0;
+    const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--mpi") == 0)
             mpi = 1;
+        else if (strcmp(argv[i], "--json") == 0)
+            json = 1;
         else if (strcmp(argv[i], "-j") == 0 && i + 1 < argc)
             workers = atoi(argv[++i]);
         else if (strcmp(argv[i], "--samples") == 0 && i + 1 < argc)
             samples = atoi(argv[++i]);
-        else {
-            fprintf(stderr, "usage: bench_overhead [-j W] [--mpi] [--samples N]\n");
-            return 2;
-        }
+        else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc)
+            only = argv[++i];
+        else
+            return usage();
     }
     if (workers < 1 || workers > PAR_POOL_MAX_WORKERS || samples < 6 || samples > MAX_SAMPLES) {
         fprintf(stderr, "bench_overhead: -j in 1..%d, --samples in 6..%d\n",
                 PAR_POOL_MAX_WORKERS, MAX_SAMPLES);
         return 2;
     }
+    if (only && strcmp(only, "pthread") && strcmp(only, "omp") && strcmp(only, "proc")) {
+        fprintf(stderr, "bench_overhead: --backend: expected pthread, omp or proc, got '%s' "
+                "(mpi: mpirun -n 2 bench_overhead --mpi)\n", only);
+        return 2;
+    }
+    target_s = par_innerreps_target_s(par_clock_resolution_s(), TARGET_S);
     for (long i = 0; i < MAP_ITEMS; i++)
         map_in[i] = i * 7 + 1;
+    const char *which = mpi ? "mpi" : only;
+    if (which && injected_fault(which)) {
+        fprintf(stderr, "bench_overhead: %s: injected failure (PAR_TEST_FAULT)\n", which);
+        return 1;
+    }
     if (mpi) {
 #ifdef PAR_BENCH_MPI
         return bench_mpi();
@@ -545,12 +601,23 @@ int main(int argc, char **argv)
         return 2;
 #endif
     }
-    printf("| operation | back end | median µs | 95 %% CI µs | inner reps | what |\n"
-           "|---|---|--:|--:|--:|---|\n");
-    bench_proc();   /* first: its workers are forked before any thread exists */
-    bench_pthread();
+    if (!json)
+        printf("| operation | back end | median µs | 95 %% CI µs | inner reps | what |\n"
+               "|---|---|--:|--:|--:|---|\n");
+    /* proc first: its workers are forked before any thread exists. */
+    if (!only || !strcmp(only, "proc"))
+        bench_proc();
+    if (!only || !strcmp(only, "pthread"))
+        bench_pthread();
+    if (!only || !strcmp(only, "omp")) {
 #ifdef PAR_BENCH_OPENMP
-    bench_omp();
+        bench_omp();
+#else
+        if (only) {
+            fprintf(stderr, "bench_overhead: omp: built without OpenMP\n");
+            return 1;
+        }
 #endif
+    }
     return 0;
 }
