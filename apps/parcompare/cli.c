@@ -117,7 +117,8 @@ enum {
     OPT_STORY_ITEMS, OPT_PYTHON, OPT_PYTHON_N, OPT_PYTHON_ITEMS, OPT_PYTHON_DIR, OPT_BASELINE,
     OPT_THRESHOLD, OPT_TIMEOUT, OPT_OUT, OPT_BINDIR, OPT_MPIRUN, OPT_GRAIN, OPT_NO_GRAIN,
     OPT_NODES, OPT_HOSTFILE, OPT_CI_TARGET, OPT_MAX_REPS, OPT_TIME_BUDGET, OPT_MAX_WARMUP,
-    OPT_INVOCATIONS, OPT_NO_BANDWIDTH, OPT_STREAM_MIB
+    OPT_INVOCATIONS, OPT_NO_BANDWIDTH, OPT_STREAM_MIB,
+    OPT_OVERHEAD, OPT_NO_OVERHEAD
 };
 
 static const struct option long_opts[] = {
@@ -155,6 +156,8 @@ static const struct option long_opts[] = {
     { "no-grain", no_argument, NULL, OPT_NO_GRAIN },
     { "no-bandwidth", no_argument, NULL, OPT_NO_BANDWIDTH },
     { "stream-mib", required_argument, NULL, OPT_STREAM_MIB },
+    { "overhead", no_argument, NULL, OPT_OVERHEAD },
+    { "no-overhead", no_argument, NULL, OPT_NO_OVERHEAD },
     { "nodes", required_argument, NULL, OPT_NODES },
     { "hostfile", required_argument, NULL, OPT_HOSTFILE },
     { "help", no_argument, NULL, 'h' },
@@ -212,7 +215,7 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
     c->story_items = 999999;
     c->threshold = 0.10;
     c->timeout_s = 60.0;
-    int quick = 0, grain_flag = -1;
+    int quick = 0, grain_flag = -1, overhead_flag = -1;
 
     long long v;
     int opt, rc;
@@ -315,6 +318,12 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
                 return rc;
             c->stream_mib = (int)v;
             break;
+        case OPT_OVERHEAD:
+        case OPT_NO_OVERHEAD:
+            if (overhead_flag != -1 && overhead_flag != (opt == OPT_OVERHEAD))
+                return par_usage_fail(msg, len, "--overhead and --no-overhead: choose one");
+            overhead_flag = opt == OPT_OVERHEAD;
+            break;
         case OPT_NO_STORY:
             c->story = 0;
             break;
@@ -388,6 +397,21 @@ int par__cli_parse(struct par__cli *c, int argc, char **argv, char *msg, size_t 
     /* The short (or, with --full, fine) sweep comes with the default matrix;
      * a matrix narrowed with --workloads runs without it. */
     c->grain = grain_flag != -1 ? grain_flag : c->nworkloads ? 0 : 1;
+    /* The overhead suite comes with the default matrix too; --grain alone
+     * is the sweep alone. */
+    c->overhead = overhead_flag != -1 ? overhead_flag : c->nworkloads || c->grain == 2 ? 0 : 1;
+    /* A --nodes run is about placement across nodes: the sweep and the
+     * suite measure one node, so they are left out (main says so). */
+    if (c->nodes.ncounts) {
+        if (grain_flag == 2)
+            return par_usage_fail(msg, len, "--grain and --nodes: the task-size sweep runs on "
+                                  "one node; run it without --nodes");
+        if (overhead_flag == 1)
+            return par_usage_fail(msg, len, "--overhead and --nodes: the overhead suite runs "
+                                  "on one node; run it without --nodes");
+        c->skipped_for_nodes = c->grain || c->overhead;
+        c->grain = c->overhead = 0;
+    }
     return 0;
 }
 
@@ -434,6 +458,10 @@ void par__cli_usage(void *stream)
 "                         per run: the bound on map's time, docs/measurement.md)\n"
 "      --stream-mib M     its arrays: 3 of M MiB each, 1..16384 (default: 4 x the\n"
 "                         last-level cache as STREAM asks, 32..64 quick, ..256 full)\n"
+"      --overhead         also run the overhead suite (bench_overhead: fork/join,\n"
+"                         barrier, empty task, map item, round trip per back end;\n"
+"                         it runs after the default matrix, into the report's appendix)\n"
+"      --no-overhead      skip it (so do --workloads, --grain and --nodes)\n"
 "\n"
 "The cheatsheet and Python\n"
 "      --no-story         skip the points at the cheatsheet's own sizes\n"
@@ -459,7 +487,8 @@ void par__cli_usage(void *stream)
 "      --nodes LIST       node counts, e.g. 1,2: every mpi point runs on each count N\n"
 "                         dividing its ranks (N x ranks/N), and hybrid joins as N\n"
 "                         ranks x workers/N threads; needs a Slurm allocation (srun\n"
-"                         places the ranks) or --hostfile\n"
+"                         places the ranks) or --hostfile; the grain sweep and the\n"
+"                         overhead suite (one node) are left out of such a run\n"
 "      --hostfile FILE    Open MPI hostfile: --nodes N uses its first N hosts\n"
 "  -h, --help             this text\n"
 "  -V, --version          version\n"

@@ -45,6 +45,11 @@ struct par__cli {
     int grain;                              /* grain sweep: 0 no (--no-grain, or
                                                --workloads given), 1 besides the
                                                matrix (default), 2 only (--grain) */
+    int overhead;                           /* the overhead suite: 1 with the default
+                                               matrix or --overhead; 0 after
+                                               --no-overhead, --workloads, --grain,
+                                               --nodes */
+    int skipped_for_nodes;                  /* --nodes turned the sweep or the suite off */
     struct par__nodes nodes;                /* --nodes, --hostfile (nodes.h) */
     int show_help, show_version;
 };

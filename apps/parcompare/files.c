@@ -386,6 +386,8 @@ static int write_json(const char *dir, const struct par__matrix *m,
         if (bw)
             cJSON_AddItemToObject(root, "bandwidth", bw);
     }
+    if (s->overhead)
+        cJSON_AddItemToObject(root, "overhead", cJSON_Duplicate(s->overhead, 1));
     if (s->baseline) {
         cJSON *b = cJSON_AddObjectToObject(root, "baseline");
         cJSON_AddStringToObject(b, "file", s->baseline);

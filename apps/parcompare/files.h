@@ -41,6 +41,7 @@ struct par__summary {
     double loadavg_start;         /* 1-minute load average before the first point */
     const cJSON *grain;           /* the --grain sweep (grain_sweep.h), or NULL */
     const struct par__bandwidth *bandwidth; /* the STREAM measurement, or NULL (not run) */
+    const cJSON *overhead;        /* the overhead suite (overhead.h), or NULL */
     int report_ok, data_ok;       /* report.md / results.json+csv written whole */
 };
 

@@ -29,6 +29,8 @@
 #include "grain_sweep.h"
 #include "load.h"
 #include "nodes.h"
+#include "overhead.h"
+#include "overhead_report.h"
 #include "plan.h"
 #include "plot.h"
 #include "progress.h"
@@ -377,6 +379,10 @@ int main(int argc, char **argv)
     if (c.nodes.ncounts)
         par__progress_note(&pg, "parcompare: across nodes on %s; measuring the interconnect",
                            c.nodes.where);
+    if (c.skipped_for_nodes)
+        par__progress_note(&pg, "parcompare: --nodes: the grain sweep and the overhead suite "
+                           "are left out (this run is about placement across nodes; run them "
+                           "without --nodes)");
     par__nodes_interconnect(&c.nodes, &tools, c.timeout_s);
     s.plan = &plan;
     s.tools = &tools;
@@ -404,6 +410,20 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    cJSON *overhead = NULL;
+    int overhead_failures = 0;
+    if (c.overhead) {
+        pg.total += par__overhead_children(&plan);
+        if (!(overhead = par__overhead_run(&plan, &tools, c.timeout_s, &pg,
+                                           &overhead_failures))) {
+            par__progress_end(&pg);
+            fprintf(stderr, "parcompare: out of memory running the overhead suite\n");
+            par__matrix_free(&m);
+            cJSON_Delete(grain);
+            cJSON_Delete(base);
+            return 1;
+        }
+    }
     par__progress_end(&pg);
     par__load_since(&load, &s.others_cores, &s.steal_cores);
     if (s.others_cores > PAR__BUSY_WARN_CORES)
@@ -421,6 +441,7 @@ int main(int argc, char **argv)
     s.story_items = c.story_items;
     s.threshold = c.threshold;
     s.grain = grain;
+    s.overhead = overhead;
     if (base) {
         s.baseline = c.baseline;
         s.regressions = par__baseline_apply(&m, base, c.threshold, &s.verdicts);
@@ -428,7 +449,8 @@ int main(int argc, char **argv)
         s.unjudged = s.verdicts.no_ci + s.verdicts.no_floor;
         cJSON_Delete(base);
     }
-    size_t failures = par__matrix_failures(&m) + (size_t)grain_failures;
+    size_t failures = par__matrix_failures(&m) + (size_t)grain_failures +
+                      (size_t)overhead_failures;
     /* Exit 3: nothing failed or regressed, but some verdict could not be
      * given (too few samples for a CI); see --help. */
     int status = failures || s.regressions ? 1 : s.unjudged ? 3 : 0;
@@ -450,6 +472,7 @@ int main(int argc, char **argv)
     par__table_print(stdout, &m, plan.workloads, plan.nworkloads, plan.cores, 0,
                      s.baseline != NULL);
     par__grain_print(stdout, grain);
+    par__overhead_print(stdout, overhead);
     par__nodes_print(stdout, &c.nodes, &m, plan.workloads, plan.nworkloads, 0);
     print_footer(dir, &m, &s, failures);
     fflush(stdout);
@@ -461,5 +484,6 @@ int main(int argc, char **argv)
     par__nodes_free(&c.nodes);
     par__matrix_free(&m);
     cJSON_Delete(grain);
+    cJSON_Delete(overhead);
     return status;
 }

@@ -10,6 +10,7 @@
 #include "load.h"
 #include "mdcell.h"
 #include "nodes.h"
+#include "overhead_report.h"
 #include "records.h"
 #include "run.h"
 #include "story.h"
@@ -227,5 +228,8 @@ int par__write_report(const char *dir, const struct par__matrix *m,
     fprintf(f, "## Files\n\n`results.json` (every record and the environment), `results.csv` "
             "(one row per point), this report, the plots%s.\n",
             s->nplots ? " and their data and gnuplot script in `plots/`" : "");
+    if (s->overhead)
+        fprintf(f, "\n");
+    par__overhead_report(f, s->overhead);
     return par__close_out(f, dir, "report.md", msg, msglen);
 }

@@ -58,6 +58,20 @@ const char *par__mpirun_flags(const struct par__tools *t)
     return buf;
 }
 
+int par__mpirun_argv(const struct par__tools *t, const char **v, int cap)
+{
+    int n = 0;
+    if (n < cap)
+        v[n++] = t->mpirun;
+    if (t->openmpi) {
+        if (geteuid() == 0 && n < cap)
+            v[n++] = "--allow-run-as-root";
+        for (size_t i = 0; i < NOMPI_FLAGS && n < cap; i++)
+            v[n++] = ompi_flags[i];
+    }
+    return n;
+}
+
 static const char *sampling_flags[4][2] = {
     { "--ci-target", NULL }, { "--max-reps", NULL }, { "--time-budget", NULL },
     { "--max-warmup", NULL },
@@ -93,13 +107,10 @@ static void build_args(const struct par__point *p, const struct par__tools *t, s
             push(a, t->parmap);
             break;
         }
-        push(a, t->mpirun);
-        if (t->openmpi) {
-            if (geteuid() == 0)
-                push(a, "--allow-run-as-root");
-            for (size_t i = 0; i < NOMPI_FLAGS; i++)
-                push(a, ompi_flags[i]);
-        }
+        const char *v[MAX_ARGS];
+        int k = par__mpirun_argv(t, v, MAX_ARGS - 24);
+        for (int i = 0; i < k; i++)
+            push(a, v[i]);
         push_num(a, "-n", ranks);
         push(a, t->parmap);
         break;

@@ -14,6 +14,11 @@
  * MPI's mpirun. Returns a static buffer, rewritten by each call. */
 const char *par__mpirun_flags(const struct par__tools *t);
 
+/* mpirun and the flags above, one per entry, into v (at most cap; the
+ * strings are static or t's); the caller adds -n, the program and its
+ * arguments. Returns the count. */
+int par__mpirun_argv(const struct par__tools *t, const char **v, int cap);
+
 /* Runs p as a child of poolmap / parmap / mpirun and fills its outcome
  * (status, why, command, wall time, result, env, median, mad). Returns 0, or
  * -1 when out of memory. */

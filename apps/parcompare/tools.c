@@ -206,6 +206,24 @@ static void probe_gnuplot(struct par__tools *t)
     }
 }
 
+/* The overhead suite is built in <build>/bench, beside <build>/apps; an
+ * installed parcompare may have it in its own folder. */
+static void find_overhead(struct par__tools *t, const char *bindir)
+{
+    static const char *const where[] = { "", "/../bench" };
+    for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
+        char cand[PAR__PATH_LEN + 32];
+        snprintf(cand, sizeof cand, "%s%s/bench_overhead", bindir, where[i]);
+        if (is_executable_file(cand) && strlen(cand) < sizeof t->overhead) {
+            snprintf(t->overhead, sizeof t->overhead, "%s", cand);
+            return;
+        }
+    }
+    snprintf(t->why_no_overhead, sizeof t->why_no_overhead,
+             "bench_overhead was not found beside poolmap or in ../bench (build target "
+             "bench_overhead)");
+}
+
 int par__tools_probe(struct par__tools *t, const char *bindir, const char *mpirun,
                      int want_python, char *msg, size_t msglen)
 {
@@ -252,6 +270,7 @@ int par__tools_probe(struct par__tools *t, const char *bindir, const char *mpiru
         t->usable[PAR__BE_HYBRID] = 0;
         snprintf(t->why[PAR__BE_HYBRID], sizeof t->why[0], "%s", t->why[PAR__BE_MPI]);
     }
+    find_overhead(t, bindir);
     if (want_python)
         probe_python(t);
     probe_gnuplot(t);

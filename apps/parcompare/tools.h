@@ -25,6 +25,11 @@ struct par__tools {
     char kind[PAR__BE_COUNT][24];
     char why[PAR__BE_COUNT][256];
 
+    /* bench_overhead (the overhead suite, bench/overhead.c): beside poolmap
+     * or, in a build tree, in ../bench; "" with why_no_overhead when not. */
+    char overhead[PAR__PATH_LEN];
+    char why_no_overhead[256];
+
     char mpirun[PAR__PATH_LEN];   /* "" when not found */
     int openmpi;                  /* 1: Open MPI's mpirun (takes its flags) */
     char mpirun_version[128];
