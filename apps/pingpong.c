@@ -292,6 +292,10 @@ int main(int argc, char **argv)
     struct cfg c;
     char msg[256];
     int p = parse(argc, argv, &c, msg, sizeof msg);
+    /* The link cap it records must be a rate (every rank reads the same
+     * environment, so all decide alike). */
+    if (p == 0 && par_linkrate_check_env(msg, sizeof msg))
+        p = -1;
     int status;
     if (p == 1) {
         if (rank == 0)

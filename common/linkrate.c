@@ -1,8 +1,50 @@
 #include "linkrate.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "error.h"
+#include "options.h"
+#include "visible.h"
+
+int par_linkrate_parse(const char *s, double *bits_per_s, char *msg, size_t len)
+{
+    static const struct { const char *unit; double bits; } units[] = {
+        { "bit", 1 },   { "kbit", 1e3 }, { "mbit", 1e6 }, { "gbit", 1e9 }, { "tbit", 1e12 },
+        { "bps", 8 },   { "kbps", 8e3 }, { "mbps", 8e6 }, { "gbps", 8e9 }, { "tbps", 8e12 },
+    };
+    if (s && strcasecmp(s, "none") == 0) {
+        *bits_per_s = 0;
+        return 0;
+    }
+    char *end = NULL;
+    double v = s && (*s >= '0' && *s <= '9') ? strtod(s, &end) : NAN;
+    double mult = 0;
+    for (size_t i = 0; end && i < sizeof units / sizeof *units; i++)
+        if (strcasecmp(end, units[i].unit) == 0)
+            mult = units[i].bits;
+    if (!isfinite(v) || mult == 0)
+        return par_usage_fail(msg, len, "expected a rate such as 1gbit, 100mbit, 10kbit (or "
+                              "none), got '%s'", s ? par_vis(s) : "");
+    if (v * mult < 1)
+        return par_usage_fail(msg, len, "'%s' is below 1 bit/s (tc would cap the link at 0); "
+                              "give e.g. 1gbit, 100mbit, 10kbit", par_vis(s));
+    *bits_per_s = v * mult;
+    return 0;
+}
+
+int par_linkrate_check_env(char *msg, size_t len)
+{
+    const char *v = getenv("PARCOMPARE_LINK_RATE");
+    char one[256];
+    double bps;
+    if (!v || !*v || par_linkrate_parse(v, &bps, one, sizeof one) == 0)
+        return 0;
+    return par_usage_fail(msg, len, "PARCOMPARE_LINK_RATE (from the environment): %s", one);
+}
 
 int par_linkrate_from_tc(const char *text, char *buf, size_t len)
 {

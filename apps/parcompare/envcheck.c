@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "linkrate.h"
 #include "ompenv.h"
 #include "options.h"
 #include "visible.h"
@@ -31,5 +32,8 @@ int par__env_check(char *msg, size_t len)
                  "in 1..%d (or a list such as 4,2), got '%s'", PAR_MAX_WORKERS, par_vis(s));
         return -1;
     }
+    /* pingpong records it for --nodes runs and refuses a malformed one. */
+    if (par_linkrate_check_env(msg, len))
+        return -1;
     return 0;
 }

@@ -85,6 +85,14 @@ static void wrong_rank_counts_and_options_are_usage_errors(void **state)
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "pingpong: unknown argument '--bogus'"));
     par_test_out_free(&r);
+    /* a link cap below 1 bit/s is not a rate it can record */
+    char *slow[] = { "PARCOMPARE_LINK_RATE=0.5bit", NULL };
+    r = par_test_mpirun("pingpong", slow, 30, NULL, 2, PAR_ARGS("--quick"));
+    assert_int_equal(r.status, 2);
+    assert_int_equal(par_test_count(r.err, "pingpong: "), 1);
+    assert_non_null(strstr(r.err, "PARCOMPARE_LINK_RATE (from the environment): '0.5bit' is "
+                                  "below 1 bit/s"));
+    par_test_out_free(&r);
 }
 
 int main(void)

@@ -290,6 +290,8 @@ static void env_values_the_children_refuse_are_refused_up_front(void **state)
         { "OMP_SCHEDULE=runtime", "got 'runtime'" },
         { "OMP_NUM_THREADS=0", "OMP_NUM_THREADS (from the environment)" },
         { "OMP_NUM_THREADS=4\r\nx", "got '4\\r\\nx'" },
+        { "PARCOMPARE_LINK_RATE=0.5bit", "PARCOMPARE_LINK_RATE (from the environment): "
+                                         "'0.5bit' is below 1 bit/s" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *env[] = { (char *)bad[i][0], NULL };
