@@ -9,7 +9,9 @@
  * Inside a rank, its block, chunk or leaf goes to the "omp" back end
  * through its public interface (par_omp.h): a parallel for with the run's
  * schedule for map blocks, OpenMP tasks with the run's cutoff for a fibtask
- * leaf. Only the rank's main thread calls MPI (MPI_THREAD_FUNNELED).
+ * leaf; grain's steps in one parallel region per call, the rank's block
+ * split over its threads (hybrid_grain.c). Only the rank's main thread
+ * calls MPI (MPI_THREAD_FUNNELED).
  *
  * Ranks x threads: the ranks come from the launcher (mpirun -n, srun -n);
  * the threads per rank from --threads, else OMP_NUM_THREADS (its first
@@ -27,6 +29,7 @@
 
 #include "error.h"
 #include "mpi_core.h"
+#include "mpi_internal.h"
 #include "ompenv.h"
 #include "par_mpi.h"
 #include "par_omp.h"
@@ -107,6 +110,13 @@ static int hybrid_team(void *ctx)
     return h->omp.workers_ran; /* omp_get_num_threads() in the last region */
 }
 
+static void hybrid_grain(void *ctx, struct par__mpi_grain *g, MPI_Comm comm, int rank,
+                         int64_t iterations, int64_t steps, enum par_pattern p, int64_t *out)
+{
+    struct hybrid_state *h = ctx;
+    par__hybrid_grain_run(g, comm, rank, h->omp.workers, iterations, steps, p, out);
+}
+
 static void hybrid_release(void *ctx)
 {
     struct hybrid_state *h = ctx;
@@ -144,6 +154,7 @@ static int hybrid_open(struct par_run *run)
     h->schedule = o ? o->schedule : PAR_SCHED_STATIC;
     struct par__mpi_compute c = { .ctx = h, .threads = root, .map = hybrid_compute_map,
                                   .leaf = hybrid_compute_leaf, .team = hybrid_team,
+                                  .grain = hybrid_grain,
                                   .release = hybrid_release };
     par__mpi_set_compute(run, &c);
     run->workers = ranks * root;
@@ -182,4 +193,6 @@ const struct par_backend par_backend_hybrid = {
     .tree = par__mpi_tree,
     .close = par__mpi_close,
     .reduce_time = par__mpi_reduce_time,
+    .grain = par__mpi_grain,
+    .agree = par__mpi_agree,
 };

@@ -50,7 +50,8 @@
  * grain: header (tasks, iterations, pattern, steps), every rank allocates its
  * block, agree, then the steps between the clock's barriers: halo exchange
  * with the neighbour ranks for stencil, MPI_Barrier per step for none
- * (mpi_grain.c), and a Gatherv of the last step to the root.
+ * (mpi_grain.c), and a Gatherv of the last step to the root. With a grain
+ * hook (hybrid) the rank's threads share its block (hybrid_grain.c).
  *
  * Team size (run->workers_ran, issue 10): every rank notes whether it
  * computed any item in the call (hybrid: how many threads its OpenMP team
@@ -853,15 +854,20 @@ static int mpi_grain(struct par_run *run, const struct par_grain *job)
     if (rc == 0) {
         int64_t t0;
         start_clock(st, &t0);
-        par__mpi_grain_run(&g, st->comm, st->rank, h[H_KERNEL], h[H_CHUNK],
-                           (enum par_pattern)h[H_SCHED], st->rank == 0 ? job->out : NULL);
+        if (st->has_compute && st->compute.grain)
+            st->compute.grain(st->compute.ctx, &g, st->comm, st->rank, h[H_KERNEL], h[H_CHUNK],
+                              (enum par_pattern)h[H_SCHED], st->rank == 0 ? job->out : NULL);
+        else
+            par__mpi_grain_run(&g, st->comm, st->rank, h[H_KERNEL], h[H_CHUNK],
+                               (enum par_pattern)h[H_SCHED], st->rank == 0 ? job->out : NULL);
         stop_clock(st, t0);
         run->workers_ran = g.active; /* the ranks that own tasks compute; others wait */
     }
     char what[96];
-    snprintf(what, sizeof what, "grain: %d ranks with tasks, %s", g.active,
+    snprintf(what, sizeof what, "grain: %d ranks with tasks, %s%s", g.active,
              h[H_SCHED] == PAR_PATTERN_STENCIL ? "halo exchange (Isend/Irecv 8 B)"
-                                               : "MPI_Barrier per step");
+                                               : "MPI_Barrier per step",
+             st->has_compute && st->compute.grain ? ", omp barriers in the rank" : "");
     par__mpi_grain_free(&g);
     set_detail(run, what);
     if (rc && !run->errmsg[0])
@@ -877,6 +883,16 @@ int par__mpi_map(struct par_run *run, const struct par_map *job)
 int par__mpi_tree(struct par_run *run, int n, int cutoff, int64_t *result)
 {
     return mpi_tree(run, n, cutoff, result);
+}
+
+int par__mpi_grain(struct par_run *run, const struct par_grain *job)
+{
+    return mpi_grain(run, job);
+}
+
+int par__mpi_agree(struct par_run *run, int decision)
+{
+    return mpi_agree_stop(run, decision);
 }
 
 const struct par_backend par_backend_mpi = {

@@ -11,11 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <mpi.h>
+
 #include "backend.h"
+
+struct par__mpi_grain;
 
 /* How one rank computes its share. Called only on the calling rank's main
  * thread, between the barriers of a call (the timed region); MPI is never
- * called from inside a hook, so MPI_THREAD_FUNNELED is enough. */
+ * called from inside the map and leaf hooks, and the grain hook calls it
+ * from the calling (main) thread only, so MPI_THREAD_FUNNELED is enough. */
 struct par__mpi_compute {
     void *ctx;          /* passed to the hooks; owned by the caller */
     int threads;        /* threads per rank, for the record's placement (>= 1) */
@@ -28,6 +33,13 @@ struct par__mpi_compute {
      * this rank (the OpenMP team), for the record's workers_ran; NULL or a
      * value < 1 counts the rank as one worker. */
     int (*team)(void *ctx);
+    /* Optional: the grain steps of this rank's block g (mpi_internal.h) and
+     * the final gather into out (root; NULL elsewhere), with the rank's own
+     * threads; its halo messages and barriers on comm, from the main thread
+     * only. NULL: par__mpi_grain_run's plain loop. Cannot fail (g is
+     * allocated before). */
+    void (*grain)(void *ctx, struct par__mpi_grain *g, MPI_Comm comm, int rank,
+                  int64_t iterations, int64_t steps, enum par_pattern p, int64_t *out);
     /* Optional: frees ctx; par__mpi_close calls it before MPI_Finalize. */
     void (*release)(void *ctx);
 };
@@ -53,6 +65,8 @@ void par__mpi_set_compute(struct par_run *run, const struct par__mpi_compute *c)
 /* The back-end operations (collective; see backend.h). */
 int par__mpi_map(struct par_run *run, const struct par_map *job);
 int par__mpi_tree(struct par_run *run, int n, int cutoff, int64_t *result);
+int par__mpi_grain(struct par_run *run, const struct par_grain *job);
+int par__mpi_agree(struct par_run *run, int decision);
 double par__mpi_reduce_time(struct par_run *run, double seconds);
 void par__mpi_close(struct par_run *run);
 

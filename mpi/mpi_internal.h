@@ -1,5 +1,6 @@
-/* Private to mpi/: the grain operation's halo exchange (mpi_grain.c), called
- * by mpi_backend.c inside its usual call shape (header, agree, clocks). */
+/* Private to mpi/: the grain operation's halo exchange (mpi_grain.c, and
+ * hybrid_grain.c with threads in each rank), called by mpi_backend.c inside
+ * its usual call shape (header, agree, clocks). */
 #ifndef PAR_MPI_INTERNAL_H
 #define PAR_MPI_INTERNAL_H
 
@@ -29,5 +30,11 @@ void par__mpi_grain_run(struct par__mpi_grain *g, MPI_Comm comm, int rank, int64
                         int64_t steps, enum par_pattern p, int64_t *out);
 
 void par__mpi_grain_free(struct par__mpi_grain *g);
+
+/* The same steps and gather with `threads` OpenMP threads sharing the
+ * rank's block (hybrid_grain.c; built with the hybrid back end). MPI is
+ * called from the calling thread only. Collective over comm. */
+void par__hybrid_grain_run(struct par__mpi_grain *g, MPI_Comm comm, int rank, int threads,
+                           int64_t iterations, int64_t steps, enum par_pattern p, int64_t *out);
 
 #endif

@@ -38,9 +38,7 @@ void par__grain_plan_make(struct par__grain_plan *gp, int full, int cores,
     gp->workers = cores;
     gp->timeout_s = timeout_s;
     for (int be = 0; be < PAR__BE_COUNT; be++) {
-        /* hybrid has no grain implementation (its ranks x threads would need
-         * a threaded halo exchange): it is left out of the sweep. */
-        if (be == PAR__BE_SERIAL || be == PAR__BE_HYBRID || !t->usable[be] ||
+        if (be == PAR__BE_SERIAL || !t->usable[be] ||
             (be == PAR__BE_GIL && !full))
             continue;
         int wanted = nonly == 0;
@@ -68,6 +66,9 @@ static int run_grain(struct par__point *p, int be, int workers, long long iters,
     p->workload = PAR_W_GRAIN;
     p->backend = (enum par__be)be;
     p->workers = workers;
+    /* hybrid on one node: one rank, the workers as its threads (as in the
+     * matrix; Task Bench's MPI+OpenMP on one node is 1 rank x cores too) */
+    p->threads = be == PAR__BE_HYBRID ? workers : 0;
     p->sizes.iterations = iters;
     p->sizes.steps = steps;
     p->sizes.tasks = tasks;

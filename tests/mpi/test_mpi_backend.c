@@ -203,9 +203,36 @@ static void grain_equals_serial_for_both_patterns_and_worker_counts(void **state
         fail_msg("%d ranks: %s", size, rank == 0 ? msg : "(see rank 0)");
 }
 
+#ifdef PAR_TEST_HYBRID
+/* grain on hybrid (ranks x OpenMP threads sharing each rank's block): the
+ * same combinations with 2 and 3 threads per rank, so blocks split unevenly
+ * and some threads or ranks own no task. */
+static void hybrid_grain_equals_serial_for_both_patterns_and_thread_counts(void **state)
+{
+    (void)state;
+    for (int threads = 2; threads <= 3; threads++) {
+        struct par_opts o;
+        small_opts(&o, PAR_W_GRAIN);
+        o.threads = threads;
+        struct par_run run = { .opts = &o, .workers = o.workers, .is_root = 1 };
+        assert_int_equal(par_backend_hybrid.open(&run), 0);
+        assert_int_equal(run.workers, size * threads);
+        char msg[512] = "";
+        int ok = par_test_grain_matches_serial(&par_backend_hybrid, &run, msg, sizeof msg);
+        ok = root_verdict(ok);
+        par_backend_hybrid.close(&run);
+        if (!ok)
+            fail_msg("%d ranks x %d threads: %s", size, threads, rank == 0 ? msg : "(see rank 0)");
+    }
+}
+#endif
+
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
+    /* FUNNELED: the hybrid back end's threads need it (MPI from the main
+     * thread only); the mpi back end is content with it too. */
+    int provided;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     const struct CMUnitTest tests[] = {
@@ -215,6 +242,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(library_version_is_one_line),
         cmocka_unit_test(the_team_counts_the_ranks_that_got_items),
         cmocka_unit_test(grain_equals_serial_for_both_patterns_and_worker_counts),
+#ifdef PAR_TEST_HYBRID
+        cmocka_unit_test(hybrid_grain_equals_serial_for_both_patterns_and_thread_counts),
+#endif
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();
