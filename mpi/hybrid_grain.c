@@ -23,14 +23,9 @@
 
 #include "kernels.h"
 
-enum { TAG_HALO = 14 };
-
 void par__hybrid_grain_run(struct par__mpi_grain *g, MPI_Comm comm, int rank, int threads,
                            int64_t iterations, int64_t steps, enum par_pattern p, int64_t *out)
 {
-    int mine = rank < g->active;
-    int left = mine && rank > 0 ? rank - 1 : MPI_PROC_NULL;
-    int right = mine && rank + 1 < g->active ? rank + 1 : MPI_PROC_NULL;
     size_t m = g->m;
     int64_t *a = g->cur, *b = g->nxt;
     /* No more threads than tasks (at least one: a rank without tasks still
@@ -46,14 +41,7 @@ void par__hybrid_grain_run(struct par__mpi_grain *g, MPI_Comm comm, int rank, in
             int64_t *cur = s % 2 ? b : a, *nxt = s % 2 ? a : b;
             if (p == PAR_PATTERN_STENCIL) {
 #pragma omp master
-                if (mine) {
-                    MPI_Request req[4];
-                    MPI_Irecv(&cur[0], 1, MPI_INT64_T, left, TAG_HALO, comm, &req[0]);
-                    MPI_Irecv(&cur[m + 1], 1, MPI_INT64_T, right, TAG_HALO, comm, &req[1]);
-                    MPI_Isend(&cur[1], 1, MPI_INT64_T, left, TAG_HALO, comm, &req[2]);
-                    MPI_Isend(&cur[m], 1, MPI_INT64_T, right, TAG_HALO, comm, &req[3]);
-                    MPI_Waitall(4, req, MPI_STATUSES_IGNORE);
-                }
+                par__mpi_grain_halo(g, cur, comm, rank);
 #pragma omp barrier
                 for (size_t j = lo + 1; j <= hi; j++)
                     nxt[j] = par_grain_kernel(par_grain_mix(cur[j - 1], cur[j], cur[j + 1]),

@@ -54,24 +54,29 @@ int par__mpi_grain_alloc(struct par__mpi_grain *g, int rank, int size, size_t ta
     return 0;
 }
 
+void par__mpi_grain_halo(const struct par__mpi_grain *g, int64_t *cur, MPI_Comm comm, int rank)
+{
+    if (rank >= g->active)
+        return;
+    int left = rank > 0 ? rank - 1 : MPI_PROC_NULL;
+    int right = rank + 1 < g->active ? rank + 1 : MPI_PROC_NULL;
+    size_t m = g->m;
+    MPI_Request req[4];
+    MPI_Irecv(&cur[0], 1, MPI_INT64_T, left, TAG_HALO, comm, &req[0]);
+    MPI_Irecv(&cur[m + 1], 1, MPI_INT64_T, right, TAG_HALO, comm, &req[1]);
+    MPI_Isend(&cur[1], 1, MPI_INT64_T, left, TAG_HALO, comm, &req[2]);
+    MPI_Isend(&cur[m], 1, MPI_INT64_T, right, TAG_HALO, comm, &req[3]);
+    MPI_Waitall(4, req, MPI_STATUSES_IGNORE);
+}
+
 void par__mpi_grain_run(struct par__mpi_grain *g, MPI_Comm comm, int rank, int64_t iterations,
                         int64_t steps, enum par_pattern p, int64_t *out)
 {
-    int mine = rank < g->active;
-    int left = mine && rank > 0 ? rank - 1 : MPI_PROC_NULL;
-    int right = mine && rank + 1 < g->active ? rank + 1 : MPI_PROC_NULL;
     size_t m = g->m;
     for (int64_t s = 0; s < steps; s++) {
         int64_t *cur = g->cur, *nxt = g->nxt;
         if (p == PAR_PATTERN_STENCIL) {
-            if (mine) {
-                MPI_Request req[4];
-                MPI_Irecv(&cur[0], 1, MPI_INT64_T, left, TAG_HALO, comm, &req[0]);
-                MPI_Irecv(&cur[m + 1], 1, MPI_INT64_T, right, TAG_HALO, comm, &req[1]);
-                MPI_Isend(&cur[1], 1, MPI_INT64_T, left, TAG_HALO, comm, &req[2]);
-                MPI_Isend(&cur[m], 1, MPI_INT64_T, right, TAG_HALO, comm, &req[3]);
-                MPI_Waitall(4, req, MPI_STATUSES_IGNORE);
-            }
+            par__mpi_grain_halo(g, cur, comm, rank);
             for (size_t j = 1; j <= m; j++)
                 nxt[j] = par_grain_kernel(par_grain_mix(cur[j - 1], cur[j], cur[j + 1]),
                                           iterations);

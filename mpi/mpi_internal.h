@@ -24,6 +24,12 @@ struct par__mpi_grain {
  * PAR_ERANGE (T beyond MPI's int counts). g is always safe to free. */
 int par__mpi_grain_alloc(struct par__mpi_grain *g, int rank, int size, size_t tasks);
 
+/* One step's halo exchange on rank `rank`'s values cur (m+2 slots, laid out
+ * as g's): its first and last own values to the neighbour ranks, theirs
+ * into cur[0] and cur[m+1] (a missing neighbour leaves the slot as it is: 0).
+ * A rank without tasks does nothing. Collective between neighbours. */
+void par__mpi_grain_halo(const struct par__mpi_grain *g, int64_t *cur, MPI_Comm comm, int rank);
+
 /* The steps and the final gather into out (root only; others pass NULL).
  * Collective over comm. */
 void par__mpi_grain_run(struct par__mpi_grain *g, MPI_Comm comm, int rank, int64_t iterations,
