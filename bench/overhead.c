@@ -5,8 +5,9 @@
  * reference loop of the same k iterations without the operation is timed
  * alike and subtracted, k grows by the rule of common/innerreps.h (at least
  * PAR_INNERREPS_MIN, doubled until the median of 5 trials lasts the larger
- * of TARGET_S and 1000 clock ticks), and `--samples` samples give the
- * median and its 95 % confidence interval (common/ci.h). Not a test:
+ * of TARGET_S and 1000 clock ticks), and `--samples` samples (fewer, but
+ * at least 6, once a row has taken ROW_BUDGET_S) give the median and its
+ * 95 % confidence interval (common/ci.h). Not a test:
  * numbers, not verdicts. Every operation that carries data checks it (a
  * wrong count or value ends the run with exit 1).
  *
@@ -65,6 +66,7 @@
 #define MAX_SAMPLES 101
 #define MAP_ITEMS 100000
 #define MAX_INNER (1L << 30)
+#define ROW_BUDGET_S 1.0
 
 static int workers = 2, samples = 15, json;
 static double target_s; /* par_innerreps_target_s(clock resolution, TARGET_S) */
@@ -103,20 +105,59 @@ static long choose_k(op_fn op, void *ctx)
     }
 }
 
-/* Median and 95 % interval, in seconds per operation, of (op - ref) / k. */
+/* Samples of k operations and of the reference, alternating, into t and r:
+ * `samples` of each, or fewer (never below PAR_CI_MIN_SAMPLES) once the row
+ * has taken ROW_BUDGET_S -- on a busy machine a sample sized in a quiet
+ * moment can last a scheduler slice per operation. Under MPI (collective)
+ * every rank takes part in each sample and rank 0 decides when to stop.
+ * Returns the count. */
+static int take_samples(op_fn op, op_fn ref, void *ctx, long k, int collective, double *t,
+                        double *r)
+{
+    double t0 = par_now_s();
+    int n = 0;
+    for (;;) {
+        int more = n < samples && (n < PAR_CI_MIN_SAMPLES || par_now_s() - t0 < ROW_BUDGET_S);
+#ifdef PAR_BENCH_MPI
+        if (collective) {
+            MPI_Bcast(&more, 1, MPI_INT, 0, MPI_COMM_WORLD);
+            MPI_Barrier(MPI_COMM_WORLD);
+        }
+#else
+        (void)collective;
+#endif
+        if (!more)
+            return n;
+        t[n] = time_once(op, ctx, k);
+        r[n] = time_once(ref ? ref : empty_loop, ctx, k);
+        n++;
+    }
+}
+
+/* Per operation: each op sample minus the median reference sample, over k.
+ * EPCC subtracts one reference time too: pairing each sample with its own
+ * reference would add the reference's noise (a region preempted for ms) to
+ * every difference and can drive it below zero. Median and 95 % interval. */
+static struct par_ci per_op(const double *t, const double *r, int n, long k)
+{
+    struct par_ci ci;
+    par_median_ci(r, (size_t)n, PAR_CI_LEVEL, &ci);
+    double ref = ci.median, x[MAX_SAMPLES];
+    for (int s = 0; s < n; s++)
+        x[s] = (t[s] - ref) / (double)k;
+    par_median_ci(x, (size_t)n, PAR_CI_LEVEL, &ci);
+    return ci;
+}
+
+/* Median and 95 % interval, in seconds per operation. */
 static struct par_ci measure(op_fn op, op_fn ref, void *ctx, long *k_used)
 {
     op(ctx, 1); /* warm-up */
     long k = choose_k(op, ctx);
-    double x[MAX_SAMPLES];
-    for (int s = 0; s < samples; s++) {
-        double t = time_once(op, ctx, k), r = time_once(ref ? ref : empty_loop, ctx, k);
-        x[s] = (t - r) / (double)k;
-    }
-    struct par_ci ci;
-    par_median_ci(x, (size_t)samples, PAR_CI_LEVEL, &ci);
+    double t[MAX_SAMPLES], r[MAX_SAMPLES];
+    int n = take_samples(op, ref, ctx, k, 0, t, r);
     *k_used = k;
-    return ci;
+    return per_op(t, r, n, k);
 }
 
 static void print_row(const char *op, const char *backend, const struct par_ci *ci, long k,
@@ -126,7 +167,7 @@ static void print_row(const char *op, const char *backend, const struct par_ci *
         /* op, backend and how are this file's literals: nothing to escape. */
         printf("{\"op\":\"%s\",\"backend\":\"%s\",\"what\":\"%s\",\"median_s\":%.6g,"
                "\"low_s\":%.6g,\"high_s\":%.6g,\"inner_reps\":%ld,\"samples\":%d}\n",
-               op, backend, how, ci->median, ci->low, ci->high, k, samples);
+               op, backend, how, ci->median, ci->low, ci->high, k, (int)ci->n);
         fflush(stdout);
         return;
     }
@@ -507,15 +548,10 @@ static void mpi_row(const char *op, const char *how, op_fn f)
             break;
         k = next;
     }
-    double x[MAX_SAMPLES];
-    for (int s = 0; s < samples; s++) {
-        MPI_Barrier(MPI_COMM_WORLD);
-        double t = time_once(f, NULL, k), r = time_once(empty_loop, NULL, k);
-        x[s] = (t - r) / (double)k;
-    }
+    double t[MAX_SAMPLES], r[MAX_SAMPLES];
+    int n = take_samples(f, NULL, NULL, k, 1, t, r);
     if (rank == 0) {
-        struct par_ci ci;
-        par_median_ci(x, (size_t)samples, PAR_CI_LEVEL, &ci);
+        struct par_ci ci = per_op(t, r, n, k);
         print_row(op, "mpi", &ci, k, how);
     }
 }

@@ -413,7 +413,7 @@ int main(int argc, char **argv)
     cJSON *overhead = NULL;
     int overhead_failures = 0;
     if (c.overhead) {
-        pg.total += par__overhead_children(&plan);
+        pg.total += par__overhead_children(&plan, &tools);
         if (!(overhead = par__overhead_run(&plan, &tools, c.timeout_s, &pg,
                                            &overhead_failures))) {
             par__progress_end(&pg);

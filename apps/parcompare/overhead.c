@@ -33,12 +33,17 @@ static int suite_runs(int be)
            be == PAR__BE_MPI;
 }
 
-size_t par__overhead_children(const struct par__plan *pl)
+static size_t runs_in_plan(const struct par__plan *pl)
 {
     size_t n = 0;
     for (int i = 0; i < pl->nbackends; i++)
         n += suite_runs(pl->backends[i]);
     return n;
+}
+
+size_t par__overhead_children(const struct par__plan *pl, const struct par__tools *t)
+{
+    return t->overhead[0] ? runs_in_plan(pl) : 0;
 }
 
 /* Keeps each stdout line that is a whole row; returns how many. */
@@ -133,13 +138,18 @@ cJSON *par__overhead_run(const struct par__plan *pl, const struct par__tools *t,
     cJSON_AddNumberToObject(root, "samples", samples);
     cJSON_AddStringToObject(root, "method",
                             "EPCC: inner repetitions from 8, doubled until the median of 5 "
-                            "trials lasts max(2 ms, 1000 clock ticks); a reference loop of "
-                            "the same count subtracted; median and 95 % CI of the samples");
+                            "trials lasts max(2 ms, 1000 clock ticks); the median of a "
+                            "reference loop of the same count subtracted; median and 95 % CI "
+                            "of the samples, fewer (at least 6) once an operation has taken "
+                            "1 s");
     cJSON *list = cJSON_AddArrayToObject(root, "backends");
     if (!list) {
         cJSON_Delete(root);
         return NULL;
     }
+    if (!t->overhead[0] && runs_in_plan(pl))
+        par__progress_note(pg, "parcompare: skipping the overhead suite: %s",
+                           t->why_no_overhead);
     /* The back ends that run, then those that cannot run here. */
     int order[2 * PAR__BE_COUNT], usable[2 * PAR__BE_COUNT], norder = 0;
     for (int i = 0; i < pl->nbackends; i++) {
@@ -173,10 +183,9 @@ cJSON *par__overhead_run(const struct par__plan *pl, const struct par__tools *t,
             cJSON_AddStringToObject(e, "why", not_measured(be));
             continue;
         }
-        if (!t->overhead[0]) {
+        if (!t->overhead[0]) { /* said once above */
             cJSON_AddStringToObject(e, "status", "unavailable");
             cJSON_AddStringToObject(e, "why", t->why_no_overhead);
-            par__progress_done(pg, label, "skipped: bench_overhead not found", 0);
             continue;
         }
         par__progress_start(pg, label);

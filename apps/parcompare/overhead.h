@@ -16,8 +16,9 @@
 #include "progress.h"
 #include "tools.h"
 
-/* Children the suite will start for this plan (for the progress count). */
-size_t par__overhead_children(const struct par__plan *pl);
+/* Children the suite will start for this plan (for the progress count; 0
+ * when bench_overhead was not found). */
+size_t par__overhead_children(const struct par__plan *pl, const struct par__tools *t);
 
 /* Runs the suite for the plan's back ends (and lists its skipped ones as
  * unavailable) with pl->cores workers. Returns the "overhead" object (owned

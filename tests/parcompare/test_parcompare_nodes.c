@@ -205,12 +205,50 @@ static void a_hostfile_run_on_one_node_records_its_placement(void **state)
     free(text);
 }
 
+/* The default matrix (no --workloads, so the grain sweep and the overhead
+ * suite would join) with --nodes: both are left out, with one line. */
+static void a_nodes_run_leaves_out_the_sweep_and_the_suite_in_one_line(void **state)
+{
+    (void)state;
+    if (access(par_test_bin("parmap"), X_OK) != 0)
+        skip();
+    char hf[300], out[300];
+    snprintf(hf, sizeof hf, "%s/hosts1", tmpdir);
+    snprintf(out, sizeof out, "%s/run_nosweep", tmpdir);
+    FILE *f = fopen(hf, "w");
+    assert_non_null(f);
+    fputs("localhost\n", f);
+    fclose(f);
+    struct par_test_out r =
+        pc(NULL, "--nodes", "1", "--hostfile", hf, "--backends", "serial", "--workers", "1",
+           "--items", "3000", "--parmap-items", "8", "--n", "18", "--k", "2", "--cutoff", "9",
+           "--reps", "1", "--warmup", "0", "--no-story", "--out", out, NULL);
+    if (r.status != 0)
+        fail_msg("exit %d\nstdout:\n%s\nstderr:\n%s", r.status, r.out, r.err);
+    if (par_test_count(r.err, "--nodes: the grain sweep and the overhead suite are left out") != 1)
+        fail_msg("stderr lacks the one line:\n%s", r.err);
+    assert_null(strstr(r.err, "grain sweep ("));   /* the sweep's own progress line */
+    assert_null(strstr(r.out, "METG"));
+    par_test_out_free(&r);
+    char path[400];
+    snprintf(path, sizeof path, "%s/results.json", out);
+    char *text = slurp(path);
+    assert_non_null(text);
+    cJSON *j = cJSON_Parse(text);
+    assert_non_null(j);
+    assert_null(cJSON_GetObjectItem(j, "grain"));
+    assert_null(cJSON_GetObjectItem(j, "overhead"));
+    cJSON_Delete(j);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bad_node_lists_are_usage_errors),
         cmocka_unit_test(nodes_without_an_allocation_or_hostfile_are_usage_errors),
         cmocka_unit_test(a_hostfile_run_on_one_node_records_its_placement),
+        cmocka_unit_test(a_nodes_run_leaves_out_the_sweep_and_the_suite_in_one_line),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <cJSON.h>
@@ -207,6 +208,42 @@ static void a_failing_back_end_leaves_the_others_reported(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* A parcompare whose folder holds poolmap but no bench_overhead (beside it
+ * or in ../bench): one line says the suite is skipped and why, the matrix
+ * runs, and the appendix lists the back end as unavailable. */
+static void no_suite_program_is_one_line_and_the_rest_runs(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_pc_nosuite_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char bin[64], link[96], out[96];
+    snprintf(bin, sizeof bin, "%s/bin", dir);
+    assert_int_equal(mkdir(bin, 0755), 0);
+    snprintf(link, sizeof link, "%s/poolmap", bin);
+    assert_int_equal(symlink(par_test_bin("poolmap"), link), 0);
+    snprintf(out, sizeof out, "%s/out", dir);
+    char *args[] = { "--bin-dir", bin, "--workloads", "fib", "--backends", "pthread", "--workers",
+                     "1", "--n", "12", "--k", "2", "--reps", "1", "--warmup", "0", "--no-story",
+                     "--overhead", "--out", out, NULL };
+    struct par_test_out r = parcompare(NULL, args);
+    if (r.status != 0)
+        fail_msg("exit %d\n%s\n%s", r.status, r.out, r.err);
+    if (par_test_count(r.err, "skipping the overhead suite: bench_overhead was not found") != 1)
+        fail_msg("stderr lacks the one line:\n%s", r.err);
+    char path[400];
+    snprintf(path, sizeof path, "%s/report.md", out);
+    char *text = slurp(path);
+    assert_non_null(text);
+    const char *p = after(text, "## Appendix: overheads of every back end");
+    after(p, "No back end was measured.");
+    after(p, "- pthread: unavailable: bench_overhead was not found");
+    free(text);
+    par_test_out_free(&r);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void suite_and_sweep_flags_in_conflict_are_one_line_and_exit_2(void **state)
 {
     (void)state;
@@ -234,6 +271,7 @@ int main(void)
         cmocka_unit_test(no_suite_no_appendix_and_no_rows_said),
         cmocka_unit_test(suite_and_sweep_flags_in_conflict_are_one_line_and_exit_2),
         cmocka_unit_test(a_failing_back_end_leaves_the_others_reported),
+        cmocka_unit_test(no_suite_program_is_one_line_and_the_rest_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
