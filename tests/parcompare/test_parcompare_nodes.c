@@ -129,6 +129,15 @@ static char *slurp(const char *path)
     return buf;
 }
 
+/* A hostfile of this machine alone. */
+static void localhost_hostfile(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("localhost\n", f);
+    fclose(f);
+}
+
 static void a_hostfile_run_on_one_node_records_its_placement(void **state)
 {
     (void)state;
@@ -137,10 +146,7 @@ static void a_hostfile_run_on_one_node_records_its_placement(void **state)
     char hf[300], out[300];
     snprintf(hf, sizeof hf, "%s/hosts", tmpdir);
     snprintf(out, sizeof out, "%s/run", tmpdir);
-    FILE *f = fopen(hf, "w");
-    assert_non_null(f);
-    fputs("localhost\n", f);
-    fclose(f);
+    localhost_hostfile(hf);
     struct par_test_out r =
         pc(NULL, "--nodes", "1", "--hostfile", hf, "--workloads", "map,fibtask", "--backends",
            "serial,mpi,hybrid", "--workers", "1,2", "--items", "3000", "--n", "18", "--cutoff",
@@ -215,10 +221,7 @@ static void a_nodes_run_leaves_out_the_sweep_and_the_suite_in_one_line(void **st
     char hf[300], out[300];
     snprintf(hf, sizeof hf, "%s/hosts1", tmpdir);
     snprintf(out, sizeof out, "%s/run_nosweep", tmpdir);
-    FILE *f = fopen(hf, "w");
-    assert_non_null(f);
-    fputs("localhost\n", f);
-    fclose(f);
+    localhost_hostfile(hf);
     struct par_test_out r =
         pc(NULL, "--nodes", "1", "--hostfile", hf, "--backends", "serial", "--workers", "1",
            "--items", "3000", "--parmap-items", "8", "--n", "18", "--k", "2", "--cutoff", "9",

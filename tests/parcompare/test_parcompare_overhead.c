@@ -116,6 +116,24 @@ static char *slurp(const char *path)
     return buf;
 }
 
+/* dir/name's text (the caller frees it); fails the test when missing. */
+static char *read_in(const char *dir, const char *name)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *text = slurp(path);
+    if (!text)
+        fail_msg("%s is missing", path);
+    return text;
+}
+
+static void remove_tree(const char *dir)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static struct par_test_out parcompare(char *const env[], char *const args[])
 {
     char *argv[32];
@@ -158,10 +176,7 @@ static void a_failing_back_end_leaves_the_others_reported(void **state)
         !strstr(r.err, "injected failure (PAR_TEST_FAULT)"))
         fail_msg("stderr lacks the one line for proc:\n%s", r.err);
     assert_non_null(strstr(r.out, "Overheads of every back end"));
-    char path[400];
-    snprintf(path, sizeof path, "%s/results.json", dir);
-    char *text = slurp(path);
-    assert_non_null(text);
+    char *text = read_in(dir, "results.json");
     cJSON *j = cJSON_Parse(text);
     assert_non_null(j);
     const cJSON *o = cJSON_GetObjectItem(j, "overhead");
@@ -194,18 +209,14 @@ static void a_failing_back_end_leaves_the_others_reported(void **state)
     }
     cJSON_Delete(j);
     free(text);
-    snprintf(path, sizeof path, "%s/report.md", dir);
-    text = slurp(path);
-    assert_non_null(text);
+    text = read_in(dir, "report.md");
     const char *p = after(text, "## Appendix: overheads of every back end");
     after(p, "| round trip | pthread |");
     after(p, "- proc: **failed**: exit 1: bench_overhead: proc: injected failure");
     after(p, "- gil: not measured:");
     free(text);
     par_test_out_free(&r);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    remove_tree(dir);
 }
 
 /* A parcompare whose folder holds poolmap but no bench_overhead (beside it
@@ -230,18 +241,13 @@ static void no_suite_program_is_one_line_and_the_rest_runs(void **state)
         fail_msg("exit %d\n%s\n%s", r.status, r.out, r.err);
     if (par_test_count(r.err, "skipping the overhead suite: bench_overhead was not found") != 1)
         fail_msg("stderr lacks the one line:\n%s", r.err);
-    char path[400];
-    snprintf(path, sizeof path, "%s/report.md", out);
-    char *text = slurp(path);
-    assert_non_null(text);
+    char *text = read_in(out, "report.md");
     const char *p = after(text, "## Appendix: overheads of every back end");
     after(p, "No back end was measured.");
     after(p, "- pthread: unavailable: bench_overhead was not found");
     free(text);
     par_test_out_free(&r);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    remove_tree(dir);
 }
 
 static void suite_and_sweep_flags_in_conflict_are_one_line_and_exit_2(void **state)
