@@ -6,8 +6,9 @@
  * alike and subtracted, k grows by the rule of common/innerreps.h (at least
  * PAR_INNERREPS_MIN, doubled until the median of 5 trials lasts the larger
  * of TARGET_S and 1000 clock ticks), and `--samples` samples (fewer, but
- * at least 6, once a row has taken ROW_BUDGET_S) give the median and its
- * 95 % confidence interval (common/ci.h). Not a test:
+ * at least 6, once a row has taken ROW_BUDGET_S; k stops growing once the
+ * search has taken half of it) give the median and its 95 % confidence
+ * interval (common/ci.h). Not a test:
  * numbers, not verdicts. Every operation that carries data checks it (a
  * wrong count or value ends the run with exit 1).
  *
@@ -89,16 +90,27 @@ static double time_once(op_fn f, void *ctx, long k)
     return (double)(par_now_ns() - t0) * 1e-9;
 }
 
-/* The EPCC rule (common/innerreps.h): k from PAR_INNERREPS_MIN, doubled
- * until the median of PAR_INNERREPS_TRIALS trials lasts target_s. */
+/* The next k by the EPCC rule (common/innerreps.h), or k itself once the
+ * search has used half the row's budget (on a busy machine each trial can
+ * wait a scheduler slice per operation; k then stays where it is). */
+static long next_k(long k, const double *trial, double t0)
+{
+    if (par_now_s() - t0 > ROW_BUDGET_S / 2)
+        return k;
+    return par_innerreps_next(k, trial, PAR_INNERREPS_TRIALS, target_s, MAX_INNER);
+}
+
+/* k from PAR_INNERREPS_MIN, doubled until the median of PAR_INNERREPS_TRIALS
+ * trials lasts target_s. */
 static long choose_k(op_fn op, void *ctx)
 {
+    double t0 = par_now_s();
     long k = par_innerreps_next(0, NULL, 0, target_s, MAX_INNER);
     for (;;) {
         double trial[PAR_INNERREPS_TRIALS];
         for (int i = 0; i < PAR_INNERREPS_TRIALS; i++)
             trial[i] = time_once(op, ctx, k);
-        long next = par_innerreps_next(k, trial, PAR_INNERREPS_TRIALS, target_s, MAX_INNER);
+        long next = next_k(k, trial, t0);
         if (next == k)
             return k;
         k = next;
@@ -535,6 +547,7 @@ static void mpi_pingpong(void *ctx, long k)
 static void mpi_row(const char *op, const char *how, op_fn f)
 {
     f(NULL, 1);
+    double t0 = par_now_s();
     long k = par_innerreps_next(0, NULL, 0, target_s, MAX_INNER);
     for (;;) {
         double trial[PAR_INNERREPS_TRIALS];
@@ -542,7 +555,7 @@ static void mpi_row(const char *op, const char *how, op_fn f)
             MPI_Barrier(MPI_COMM_WORLD);
             trial[i] = time_once(f, NULL, k);
         }
-        long next = par_innerreps_next(k, trial, PAR_INNERREPS_TRIALS, target_s, MAX_INNER);
+        long next = next_k(k, trial, t0);
         MPI_Bcast(&next, 1, MPI_LONG, 0, MPI_COMM_WORLD);
         if (next == k)
             break;
