@@ -114,7 +114,9 @@ static void hybrid_grain(void *ctx, struct par__mpi_grain *g, MPI_Comm comm, int
                          int64_t iterations, int64_t steps, enum par_pattern p, int64_t *out)
 {
     struct hybrid_state *h = ctx;
-    par__hybrid_grain_run(g, comm, rank, h->omp.workers, iterations, steps, p, out);
+    /* the team, for hybrid_team (the record's workers_ran) */
+    h->omp.workers_ran =
+        par__hybrid_grain_run(g, comm, rank, h->omp.workers, iterations, steps, p, out);
 }
 
 static void hybrid_release(void *ctx)

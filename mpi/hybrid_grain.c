@@ -23,9 +23,10 @@
 
 #include "kernels.h"
 
-void par__hybrid_grain_run(struct par__mpi_grain *g, MPI_Comm comm, int rank, int threads,
-                           int64_t iterations, int64_t steps, enum par_pattern p, int64_t *out)
+int par__hybrid_grain_run(struct par__mpi_grain *g, MPI_Comm comm, int rank, int threads,
+                          int64_t iterations, int64_t steps, enum par_pattern p, int64_t *out)
 {
+    int team = 0;
     size_t m = g->m;
     int64_t *a = g->cur, *b = g->nxt;
     /* No more threads than tasks (at least one: a rank without tasks still
@@ -37,6 +38,8 @@ void par__hybrid_grain_run(struct par__mpi_grain *g, MPI_Comm comm, int rank, in
     {
         size_t lo, hi;
         par_grain_block(m, omp_get_num_threads(), omp_get_thread_num(), &lo, &hi);
+#pragma omp master
+        team = omp_get_num_threads();
         for (int64_t s = 0; s < steps; s++) {
             int64_t *cur = s % 2 ? b : a, *nxt = s % 2 ? a : b;
             if (p == PAR_PATTERN_STENCIL) {
@@ -59,4 +62,5 @@ void par__hybrid_grain_run(struct par__mpi_grain *g, MPI_Comm comm, int rank, in
     g->cur = steps % 2 ? b : a;
     g->nxt = steps % 2 ? a : b;
     MPI_Gatherv(g->cur + 1, (int)m, MPI_INT64_T, out, g->counts, g->displs, MPI_INT64_T, 0, comm);
+    return team;
 }

@@ -861,7 +861,14 @@ static int mpi_grain(struct par_run *run, const struct par_grain *job)
             par__mpi_grain_run(&g, st->comm, st->rank, h[H_KERNEL], h[H_CHUNK],
                                (enum par_pattern)h[H_SCHED], st->rank == 0 ? job->out : NULL);
         stop_clock(st, t0);
-        run->workers_ran = g.active; /* the ranks that own tasks compute; others wait */
+        if (st->has_compute && st->compute.grain) {
+            /* ranks with tasks count their team (the grain hook's threads) */
+            int team = st->compute.team ? st->compute.team(st->compute.ctx) : 1;
+            st->ran_here = st->rank < g.active ? (team > 0 ? team : 1) : 0;
+            count_team(run);
+        } else {
+            run->workers_ran = g.active; /* the ranks that own tasks compute; others wait */
+        }
     }
     char what[96];
     snprintf(what, sizeof what, "grain: %d ranks with tasks, %s%s", g.active,

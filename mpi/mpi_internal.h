@@ -39,8 +39,9 @@ void par__mpi_grain_free(struct par__mpi_grain *g);
 
 /* The same steps and gather with `threads` OpenMP threads sharing the
  * rank's block (hybrid_grain.c; built with the hybrid back end). MPI is
- * called from the calling thread only. Collective over comm. */
-void par__hybrid_grain_run(struct par__mpi_grain *g, MPI_Comm comm, int rank, int threads,
-                           int64_t iterations, int64_t steps, enum par_pattern p, int64_t *out);
+ * called from the calling thread only. Collective over comm. Returns the
+ * team that ran (fewer than `threads` when the rank has fewer tasks). */
+int par__hybrid_grain_run(struct par__mpi_grain *g, MPI_Comm comm, int rank, int threads,
+                          int64_t iterations, int64_t steps, enum par_pattern p, int64_t *out);
 
 #endif
