@@ -34,16 +34,35 @@
  * cancelled future, or one a waiting worker claimed to run inline, is a
  * "tombstone" and is just dropped).
  *
- * Counting: `accepted` (bumped by submitters) and `retired` (bumped when a
- * task has finished or been cancelled, its callbacks included) only grow,
- * and retired <= accepted. The pool is quiet when they are equal; quiet()
- * reads `retired` first, so an equal pair proves that at that moment every
- * accepted task had retired. A submitter counts its task as accepted
- * *before* it looks at `shutdown` and pushes, and retires it again if it
- * cannot push: so a worker that sees shutdown and a quiet pool knows that no
- * push is in flight, and may leave. Task group children are not counted:
- * their spawner is a running (counted) task that syncs them before it
- * returns, so the pool cannot look quiet while one exists.
+ * Counting: tasks accepted (counted by submitters) and retired (counted
+ * when a task has finished or been cancelled, its callbacks included). Each
+ * count is a sum of counters that only grow: the pool's `accepted` and
+ * `retired` for threads that are not its workers (read-modify-writes), and
+ * in each worker's record the tasks that worker submitted and retired
+ * (written by that worker alone with a plain release store: no
+ * read-modify-write and no shared line on the path of a task a worker
+ * runs). The pool is quiet when the sums are equal; quiet_except() sums
+ * every retired counter first (acquire), then every accepted one, and since
+ * each only grows and a task is counted accepted before anyone can retire
+ * it (its push, release, comes after the count), equal sums prove that at
+ * that moment every accepted task had retired. An outside submitter counts
+ * its task as accepted *before* it looks at `shutdown` and pushes (both
+ * seq_cst), and retires it again if it cannot push: so a worker that sees
+ * shutdown and a quiet pool knows that no push is in flight, and may leave.
+ * A worker submitting is running a task that is not retired yet (its
+ * retirement, a later release store, publishes the count), so its count
+ * needs no such ordering. Task group children are not counted: their
+ * spawner is a running (counted) task that syncs them before it returns, so
+ * the pool cannot look quiet while one exists.
+ * Who is told of a quiet pool, and when: a thread that is not a worker
+ * retires under `lock` and wakes join / shutdown at once (retire,
+ * retire_from_outside). A worker does not look per task: a worker that
+ * retires a task is about to look for the next, and only when it finds
+ * none (idle_wait, under `lock`) does it wake join / shutdown if the pool
+ * is quiet, and the other sleepers when the pool may be left. Until then it
+ * is still busy, so nothing is missed: a pool can only become quiet through
+ * a worker's count when that worker then runs out of work (a retirement
+ * inside a task, by a helping waiter, is followed by its enclosing task's).
  * Cancelled from outside: a task cancelled by a thread that is not one of
  * our workers retires only after its callbacks, which run in that thread;
  * `outside_cancels` counts those in progress, and that thread's own ones
@@ -59,7 +78,10 @@
  * (for a worker: the shared queue and every deque); every waker first makes
  * its change visible (a push: the deque's bottom or the ring's slot), issues
  * a seq_cst fence, then reads the counter and, only when it is not 0, takes
- * `lock` to signal. With the two fences one of the two must see the other
+ * `lock` to signal. Workers and helpers also count themselves in `asleep`
+ * (= sleepers + help_waiting, changed in the same critical sections), so
+ * a push — the hot path of a spawn — reads one counter after its fence
+ * (par__worker_pushed, pool_internal.h). With the two fences one of the two must see the other
  * (store-buffering cannot fool both), so no wake-up is lost, and a waker
  * with nobody asleep never touches the lock. So a worker that found nothing
  * to steal sleeps, and any later push anywhere wakes it. An idle worker is
@@ -117,23 +139,15 @@ struct task {
 PAR__MPMC_DEFINE(task_mpmc, struct task)
 PAR__RING_DEFINE(task_ring, struct task)
 
-/* A deque item with the low bit set is a task group child. */
-#define CHILD_TAG ((uintptr_t)1)
-
-struct par_pool_worker {
-    struct par__deque dq;       /* own cache lines for top and bottom */
-    _Alignas(PAR__CACHE_LINE) par_pool *pool;
-    int index;
-    uint32_t rng;               /* victim choice; owner only */
-    _Atomic unsigned long steals;   /* written by the owner only (relaxed) */
-};
+#define CHILD_TAG PAR__CHILD_TAG
 
 struct par_pool {
     struct task_mpmc ring;    /* lock-free; push and pop ends on their own lines */
 
-    /* The two task counters (see DESIGN), written by different threads. */
+    /* The task counters (see DESIGN), written by different threads. Each
+     * worker counts the tasks it retires in its own record. */
     _Alignas(PAR__CACHE_LINE) _Atomic size_t accepted;
-    _Alignas(PAR__CACHE_LINE) _Atomic size_t retired;
+    _Alignas(PAR__CACHE_LINE) _Atomic size_t retired;   /* by other threads */
 
     /* Read-mostly from here on. Read-only after creation: */
     _Alignas(PAR__CACHE_LINE) struct par_pool_opts opts;
@@ -146,6 +160,7 @@ struct par_pool {
     _Atomic int wakes_pending;   /* work_cond signals not yet consumed; <= sleepers */
     _Atomic int room_waiting; /* submitters asleep on room_cond */
     _Atomic int help_waiting; /* helping workers asleep on help_cond */
+    _Atomic int asleep;       /* sleepers + help_waiting: a pusher's one load */
     _Atomic int quiet_waiters;   /* join / shutdown asleep on idle_cond */
     _Atomic size_t spilled;   /* spill.count, for lock-free reads */
     _Atomic size_t outside_cancels;   /* (lock) see DESIGN */
@@ -161,22 +176,13 @@ struct par_pool {
 };
 
 static _Thread_local par_pool *tl_pool;
-static _Thread_local struct par_pool_worker *tl_worker;
+_Thread_local struct par_pool_worker *par__tl_worker;
+#define tl_worker par__tl_worker
 static _Thread_local struct par__cancel_frame *tl_cancels;
 
 par_pool *par_pool_current(void)
 {
     return tl_pool;
-}
-
-struct par_pool_worker *par__worker_of(par_pool *p)
-{
-    return tl_pool == p ? tl_worker : NULL;
-}
-
-int par__worker_id(const struct par_pool_worker *w)
-{
-    return w->index + 1;
 }
 
 static void full_fence(void)
@@ -196,7 +202,12 @@ static int load_int(_Atomic int *a)
 static int quiet_except(par_pool *p, size_t own)
 {
     size_t r = atomic_load(&p->retired);
-    return atomic_load(&p->accepted) - r <= own;
+    for (int i = 0; i < p->opts.workers; i++)
+        r += atomic_load(&p->workers[i].retired);
+    size_t a = atomic_load(&p->accepted);
+    for (int i = 0; i < p->opts.workers; i++)
+        a += atomic_load(&p->workers[i].accepted);
+    return a - r <= own;
 }
 
 /* The calling thread's outside cancels of p now running their callbacks. */
@@ -235,7 +246,19 @@ static void quiet_maybe_reached(par_pool *p, int locked)
         par__unlock(&p->lock);
 }
 
-/* Counts n tasks as retired (finished, cancelled, or not pushed after all). */
+/* Counts one task retired by w, the calling worker, in its own record: a
+ * plain store on its own line, no read-modify-write and no fence. Whoever
+ * waits for a quiet pool hears of it when w next finds nothing to do
+ * (announce_idle): until then w is running tasks, so the pool is not quiet
+ * because of w's count alone — see DESIGN. */
+static void retire_here(struct par_pool_worker *w)
+{
+    atomic_store_explicit(&w->retired, atomic_load_explicit(&w->retired, memory_order_relaxed) + 1,
+                          memory_order_release);
+}
+
+/* Counts n tasks as retired (finished, cancelled, or not pushed after all)
+ * by any thread, and wakes at once whoever waits for a quiet pool. */
 static void retire(par_pool *p, size_t n)
 {
     if (n == 0)
@@ -261,8 +284,9 @@ static void retire_from_outside(par_pool *p, int was_cancel)
 
 void par__pool_task_finished(par_pool *p)
 {
-    if (tl_pool == p)
-        retire(p, 1);
+    struct par_pool_worker *w = par__worker_of(p);
+    if (w)
+        retire_here(w);   /* a worker running inline, inside a task */
     else
         retire_from_outside(p, 0);
 }
@@ -392,9 +416,8 @@ static int has_room_locked(par_pool *p)
 /* After a push (shared queue or a deque): wakes a sleeping worker unless
  * enough are being woken already, else the helpers (workers waiting inside
  * a task) if any sleep. */
-static void work_added(par_pool *p)
+void par__pool_wake_for_work(par_pool *p)
 {
-    full_fence();
     int sleepers = load_int(&p->sleepers);
     if (sleepers > 0 && load_int(&p->wakes_pending) < sleepers) {
         par__lock(&p->lock);
@@ -416,6 +439,14 @@ static void work_added(par_pool *p)
             par__broadcast(&p->help_cond);
         par__unlock(&p->lock);
     }
+}
+
+/* After a push on the shared queue: the waker half of the sleep protocol. */
+static void work_added(par_pool *p)
+{
+    full_fence();
+    if (load_int(&p->asleep) > 0)
+        par__pool_wake_for_work(p);
 }
 
 /* ---- running what was found ---------------------------------------------- */
@@ -444,25 +475,13 @@ static int run_task(struct task t, struct par_pool_worker *self)
     return run_future(t.f, self);
 }
 
-/* Runs a deque item (a future or a tagged group child). */
-static void run_item(par_pool *p, void *item, struct par_pool_worker *self)
+void par__worker_run_item(struct par_pool_worker *self, void *item)
 {
     uintptr_t u = (uintptr_t)item;
     if (u & CHILD_TAG)
         par__spawn_run((struct par_spawn *)(u & ~CHILD_TAG), self);
-    else
-        retire(p, (size_t)run_future(item, self));
-}
-
-/* Pops the newest task of our own deque, or NULL. The size check first
- * saves the pop's fence when the deque is empty (the common case for tasks
- * from the shared queue): only we push, so `bottom` is exact, and a stale
- * `top` is too small, so a size of 0 proves the deque empty. */
-static void *pop_own(struct par_pool_worker *w)
-{
-    if (par__deque_size(&w->dq) == 0)
-        return NULL;
-    return par__deque_pop(&w->dq);
+    else if (run_future(item, self))
+        retire_here(self);
 }
 
 /* A random victim index in [0, n), xorshift32 (Marsaglia 2003). */
@@ -518,35 +537,19 @@ static void *steal_any(par_pool *p, struct par_pool_worker *w, int hint)
  * nothing was found. `hint`: the victim to steal from first, or -1. */
 static int run_one(par_pool *p, struct par_pool_worker *w, int hint)
 {
-    void *x = pop_own(w);
+    void *x = par__worker_pop(w);
     if (!x)
         x = steal_any(p, w, hint);
     if (x) {
-        run_item(p, x, w);
+        par__worker_run_item(w, x);
         return 1;
     }
     struct task t;
     if (take(p, &t)) {
-        retire(p, (size_t)run_task(t, w));
+        if (run_task(t, w))
+            retire_here(w);
         return 1;
     }
-    return 0;
-}
-
-int par__worker_run_own(struct par_pool_worker *w)
-{
-    void *x = pop_own(w);
-    if (!x)
-        return 0;
-    run_item(w->pool, x, w);
-    return 1;
-}
-
-int par__worker_push_child(struct par_pool_worker *w, struct par_spawn *c)
-{
-    if (par__deque_push(&w->dq, (void *)((uintptr_t)c | CHILD_TAG)) != 0)
-        return -1;
-    work_added(w->pool);
     return 0;
 }
 
@@ -576,9 +579,11 @@ int par__pool_help_until(par_pool *p, int (*pred)(void *ctx), void *ctx,
         int rc = 0;
         par__lock(&p->lock);
         atomic_fetch_add(&p->help_waiting, 1);
+        atomic_fetch_add(&p->asleep, 1);
         full_fence();
         if (!pred(ctx) && !ready_locked(p))
             rc = par__wait_until(&p->help_cond, &p->lock, d);
+        atomic_fetch_sub(&p->asleep, 1);
         atomic_fetch_sub(&p->help_waiting, 1);
         par__unlock(&p->lock);
         if (rc == ETIMEDOUT)
@@ -588,19 +593,34 @@ int par__pool_help_until(par_pool *p, int (*pred)(void *ctx), void *ctx,
 
 /* ---- workers ------------------------------------------------------------- */
 
+/* A worker found nothing to do (caller holds the lock): the tasks it
+ * retired since (retire_here) may have made the pool quiet, so it wakes
+ * join / shutdown if they wait and it is. The lock orders this with their
+ * look at the counters (wait_quiet_locked), so one of the two sees the
+ * other. */
+static void announce_idle_locked(par_pool *p)
+{
+    if (p->quiet_waiters > 0 && quiet_except(p, atomic_load(&p->outside_cancels)))
+        par__broadcast(&p->idle_cond);
+}
+
 /* Nothing was ready: sleeps until a task is, or the pool may be left.
  * Returns 1 to look for work again, 0 to leave. */
 static int idle_wait(par_pool *p)
 {
     int stay = 1;
     par__lock(&p->lock);
+    announce_idle_locked(p);
     atomic_fetch_add(&p->sleepers, 1);
+    atomic_fetch_add(&p->asleep, 1);
     full_fence();
     for (;;) {
         if (ready_locked(p))
             break;
         if (may_exit(p)) {
             stay = 0;
+            if (p->sleepers > 1)
+                par__broadcast(&p->work_cond);   /* the others may leave too */
             break;
         }
         par__wait(&p->work_cond, &p->lock);
@@ -610,6 +630,7 @@ static int idle_wait(par_pool *p)
         if (p->wakes_pending > 0)
             p->wakes_pending--;
     }
+    atomic_fetch_sub(&p->asleep, 1);
     int left = atomic_fetch_sub(&p->sleepers, 1) - 1;
     if (p->wakes_pending > left)
         p->wakes_pending = left;   /* signals on their way to nobody */
@@ -697,7 +718,10 @@ static int init_workers(par_pool *p)
         w->pool = p;
         w->index = i;
         w->rng = 2654435761u * (uint32_t)(i + 1);   /* any non-zero seed */
+        w->asleep = &p->asleep;
         atomic_init(&w->steals, 0);
+        atomic_init(&w->retired, 0);
+        atomic_init(&w->accepted, 0);
     }
     return 0;
 }
@@ -895,7 +919,11 @@ static int submit_nested(par_pool *p, struct par_pool_worker *w, par_task_fn fn,
     if (!f)
         return PAR_ENOMEM;
     f->home = par__worker_id(w);
-    atomic_fetch_add(&p->accepted, 1);   /* before the shutdown check: DESIGN */
+    /* In w's own count: w is running a task, so the pool cannot look quiet
+     * before w retires that task, and that (release) store comes after
+     * this one (DESIGN). */
+    atomic_store_explicit(&w->accepted, atomic_load_explicit(&w->accepted, memory_order_relaxed) + 1,
+                          memory_order_release);
     int rc = 0;
     if (atomic_load(&p->shutdown))
         rc = PAR_ESHUTDOWN;
@@ -906,7 +934,7 @@ static int submit_nested(par_pool *p, struct par_pool_worker *w, par_task_fn fn,
         drop_unqueued(f);
         return rc;
     }
-    work_added(p);
+    par__worker_pushed(w);
     if (fut)
         *fut = f;
     return 0;

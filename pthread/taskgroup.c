@@ -91,14 +91,29 @@ static int synced(void *ctx)
     return g->done_here + atomic_load(&g->done_stolen) == g->spawned;
 }
 
+/* Runs an item w popped from its own deque: a child (ours, typically) is
+ * run right here, without a call into the pool. */
+static void run_popped(struct par_pool_worker *w, void *x)
+{
+    uintptr_t u = (uintptr_t)x;
+    if (u & PAR__CHILD_TAG)
+        par__spawn_run((struct par_spawn *)(u & ~PAR__CHILD_TAG), w);
+    else
+        par__worker_run_item(w, x);
+}
+
 int par_task_group_sync(par_task_group *g)
 {
     if (!g)
         return PAR_EINVAL;
     /* Children nobody stole are at the bottom of our deque, newest first:
      * run them like calls before anything else. */
-    while (g->spawned > 0 && !synced(g) && par__worker_run_own(g->owner))
-        ;
+    while (g->spawned > 0 && !synced(g)) {
+        void *x = par__worker_pop(g->owner);
+        if (!x)
+            break;
+        run_popped(g->owner, x);
+    }
     if (g->spawned > 0 && !synced(g)) {
         struct par__deadline forever = par__deadline_make(PAR_FOREVER);
         par__pool_help_until(g->pool, synced, g, &forever, &g->thief);
