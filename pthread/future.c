@@ -166,7 +166,7 @@ par_future *par__future_new(par_pool *p, par_task_fn fn, void *arg, int state, i
         tl_free = f->next_free;
         tl_nfree--;
     } else {
-        f = malloc(sizeof *f);
+        f = aligned_alloc(_Alignof(par_future), sizeof *f);   /* see the struct */
         if (!f)
             return NULL;
         if (par__mutex_init(&f->lock) != 0) {

@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 
 #include "future.h"
 #include "pool.h"
@@ -21,13 +22,17 @@ struct par__waiter_node;
 #define PAR__STATE_MASK 3
 #define PAR__LISTENERS 4
 
+/* The fields a worker touches when it runs a task nobody listens to (state
+ * through code: 60 bytes) share the first cache line of the record, which
+ * future.c allocates on a line boundary: handing a future from its
+ * submitter to a worker and back moves one line each way, not two. */
 struct par_future {
     /* State word (above). PENDING -> RUNNING and PENDING -> CANCELLED are
      * compare-and-swaps (the winner owns the task: it runs or cancels it
      * and then owes the pool one par__pool_task_finished); the final store
      * is a compare-and-swap too (no listeners) or is made under `lock`.
      * PAR__LISTENERS is only set under `lock`, and only while not final. */
-    _Atomic int state;
+    _Alignas(PAR__DEQUE_LINE) _Atomic int state;
     _Atomic int refs;      /* handles + the pool's own reference */
     _Atomic int helpers;   /* workers of `pool` helping while they wait on it */
     _Atomic int thief;     /* 1 + index of the worker running it (taken from
@@ -57,6 +62,8 @@ struct par_future {
     struct par__waiter_node *waiters;  /* wait()/as_completed() to notify */
     par_future *next_free;  /* in a thread's cache of free futures (future.c) */
 };
+_Static_assert(offsetof(struct par_future, code) + sizeof(int) <= PAR__DEQUE_LINE,
+               "a task's hot fields fit in the future's first cache line");
 
 /* ---- future.c, for pool.c ------------------------------------------------ */
 

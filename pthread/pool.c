@@ -165,7 +165,9 @@ struct par_pool {
     _Atomic size_t spilled;   /* spill.count, for lock-free reads */
     _Atomic size_t outside_cancels;   /* (lock) see DESIGN */
 
-    pthread_mutex_t lock;
+    /* Written at every sleep and wake-up: kept off the line above, which
+     * every push and take reads. */
+    _Alignas(PAR__CACHE_LINE) pthread_mutex_t lock;
     pthread_cond_t work_cond; /* idle workers: a task is ready, or shutdown */
     pthread_cond_t room_cond; /* blocked submitters: room, or shutdown */
     pthread_cond_t help_cond; /* helping waiters: work, or their future done */
