@@ -71,10 +71,9 @@
  * itself), and workers may leave a shut-down pool whose only unretired
  * tasks are such cancels (no worker will ever be needed for them).
  *
- * Sleeping, after a short poll. A worker with nothing to do (idle, or
- * helping while it waits) first polls for work for some microseconds
- * (spin.h: reads only, bounded), then sleeps; it never spins longer, and
- * threads outside the pool do not poll. Every sleeper (idle worker on `work_cond`,
+ * Sleeping, after a short poll. A thread with nothing to do first polls
+ * what it waits for for some microseconds (spin.h: reads only, bounded),
+ * then sleeps; it never spins longer. Every sleeper (idle worker on `work_cond`,
  * blocked submitter on `room_cond`, helping worker on `help_cond`, join and
  * shutdown on `idle_cond`) takes `lock`, announces itself in an atomic
  * counter, issues a seq_cst fence and looks once more at what it waits for

@@ -13,12 +13,6 @@
  * pool still goes to sleep after those microseconds (it burns ~0 CPU).
  * No sched_yield() in the poll: tried, it multiplied the futex calls of the
  * outside-submitter benchmarks by 3 to 8 on the loaded machine.
- * Only the pool's own workers poll (idle, or helping while they wait):
- * their number is bounded by the pool's size. Threads outside the pool
- * waiting on a future sleep at once, as before: a server may have many of
- * them, and on an oversubscribed machine their polling would take the CPU
- * the workers need (no gain was measurable in bench_task_overhead's
- * future-per-task run).
  *
  * The same idea as glibc's adaptive mutexes and the spin-then-block idle
  * loops of oneTBB and libgomp (GOMP_SPINCOUNT), with a much shorter bound. */
