@@ -10,8 +10,7 @@
  * The barrier is the per-step cost that METG measures, so it is built for
  * it: a waiter first spins (reading one atomic) for at most spin_ns, then
  * sleeps on a condition variable. The spin lives only here, inside a grain
- * call: an idle pool sleeps (after pool.c's short poll before sleeping,
- * spin.h, of some microseconds).
+ * call: an idle pool never spins (its workers sleep in pool.c as before).
  * What the spin costs: while a peer is late, the waiting core burns up to
  * spin_ns per step instead of yielding it. PAR_GRAIN_SPIN_US (whole
  * microseconds, 0..100000, default PAR_GRAIN_SPIN_US_DEFAULT) sets it;

@@ -71,9 +71,7 @@
  * itself), and workers may leave a shut-down pool whose only unretired
  * tasks are such cancels (no worker will ever be needed for them).
  *
- * Sleeping, after a short poll. A thread with nothing to do first polls
- * what it waits for for some microseconds (spin.h: reads only, bounded),
- * then sleeps; it never spins longer. Every sleeper (idle worker on `work_cond`,
+ * Sleeping, never spinning. Every sleeper (idle worker on `work_cond`,
  * blocked submitter on `room_cond`, helping worker on `help_cond`, join and
  * shutdown on `idle_cond`) takes `lock`, announces itself in an atomic
  * counter, issues a seq_cst fence and looks once more at what it waits for

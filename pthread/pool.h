@@ -13,9 +13,8 @@
  * tasks, task groups (taskgroup.h: spawn/sync, no allocation) are cheaper
  * than a future per task.
  * Each pool owns all of its state: two pools in one process never interfere.
- * Idle workers, and threads waiting on a future, poll for some
- * microseconds (bounded: spin.h) and then sleep on condition variables;
- * an idle pool burns ~0 CPU. See pool.c for the design and lock order.
+ * Idle workers and blocked callers sleep on condition variables; nothing
+ * spins. See pool.c for the design and lock order.
  *
  * Backpressure: the shared queue holds at most `queue_capacity` tasks.
  * submit blocks while it is full (and proceeds as soon as one slot frees),

@@ -108,7 +108,7 @@ void par__spawn_run(struct par_spawn *c, struct par_pool_worker *self);
 /* Runs work of p (own deque, then steals — first from the worker
  * 1 + *thief names, when thief != NULL and it is set — then the shared
  * queue) until pred(ctx) is true, sleeping on p's helper condition when
- * nothing is ready anywhere (after a short poll, spin.h). The caller is one of p's workers. Every event
+ * nothing is ready anywhere. The caller is one of p's workers. Every event
  * that can make pred true must, after it is visible (seq_cst), call
  * par__pool_wake_helpers(p). pred must only read atomics (it runs under p's
  * lock). Returns 0 when pred became true, ETIMEDOUT at the deadline. */
