@@ -48,7 +48,6 @@
 #include <stdlib.h>
 
 #include "error.h"
-#include "spin.h"
 
 struct par__callback {
     par_done_fn fn;
@@ -364,8 +363,6 @@ static int wait_final(par_future *f, double timeout_s)
         atomic_fetch_sub(&f->helpers, 1);
         return rc == 0 ? 0 : PAR_ETIMEDOUT;
     }
-    if (par__spin_until(future_final_pred, f))
-        return 0;   /* before sleeping (spin.h) */
     int rc = 0;
     par__lock(&f->lock);
     if (listen_locked(f)) {

@@ -117,7 +117,6 @@
 #include "error.h"
 #include "mpmc.h"
 #include "ring.h"
-#include "spin.h"
 #include "taskgroup.h"
 
 /* Slots of the lock-free ring at most (a cache line each: 256 KiB),
@@ -180,6 +179,7 @@ struct par_pool {
 
 static _Thread_local par_pool *tl_pool;
 _Thread_local struct par_pool_worker *par__tl_worker;
+#define tl_worker par__tl_worker
 static _Thread_local struct par__cancel_frame *tl_cancels;
 
 par_pool *par_pool_current(void)
@@ -409,22 +409,6 @@ static int ready_locked(par_pool *p)
     return task_mpmc_ready(&p->ring) || p->spill.count > 0 || any_deque_ready(p);
 }
 
-/* Without the lock, for polling (spin.h): a task may be ready. */
-static int work_visible(void *ctx)
-{
-    par_pool *p = ctx;
-    return task_mpmc_ready(&p->ring) ||
-           atomic_load_explicit(&p->spilled, memory_order_relaxed) > 0 || any_deque_ready(p);
-}
-
-/* An idle worker's poll ends when a task may be ready or at shutdown (then
- * it goes to idle_wait, which decides whether it may leave). */
-static int idle_poll_ready(void *ctx)
-{
-    par_pool *p = ctx;
-    return work_visible(p) || atomic_load_explicit(&p->shutdown, memory_order_relaxed);
-}
-
 /* Room for one more task in the shared queue (caller holds the lock). */
 static int has_room_locked(par_pool *p)
 {
@@ -584,31 +568,16 @@ void par__pool_wake_helpers(par_pool *p)
     par__unlock(&p->lock);
 }
 
-struct help_poll {
-    par_pool *p;
-    int (*pred)(void *ctx);
-    void *ctx;
-};
-
-static int help_poll_ready(void *arg)
-{
-    struct help_poll *h = arg;
-    return h->pred(h->ctx) || work_visible(h->p);
-}
-
 int par__pool_help_until(par_pool *p, int (*pred)(void *ctx), void *ctx,
                          const struct par__deadline *d, _Atomic int *thief)
 {
-    struct par_pool_worker *w = par__tl_worker;
-    struct help_poll poll = { p, pred, ctx };
+    struct par_pool_worker *w = tl_worker;
     for (;;) {
         if (pred(ctx))
             return 0;
         int hint = thief ? atomic_load_explicit(thief, memory_order_relaxed) - 1 : -1;
         if (run_one(p, w, hint))
             continue;
-        if (par__spin_until(help_poll_ready, &poll))
-            continue;   /* before sleeping (spin.h) */
         int rc = 0;
         par__lock(&p->lock);
         atomic_fetch_add(&p->help_waiting, 1);
@@ -676,24 +645,17 @@ static void *worker_main(void *arg)
     struct par_pool_worker *w = arg;
     par_pool *p = w->pool;
     tl_pool = p;
-    par__tl_worker = w;
+    tl_worker = w;
     if (p->opts.on_start)
         p->opts.on_start(p->opts.hook_ctx);
     for (;;) {
-        if (run_one(p, w, -1))
-            continue;
-        /* Poll before sleeping (spin.h); not once shut down. */
-        if (!atomic_load_explicit(&p->shutdown, memory_order_relaxed) &&
-            par__spin_until(idle_poll_ready, p) &&
-            !atomic_load_explicit(&p->shutdown, memory_order_relaxed))
-            continue;
-        if (!idle_wait(p))
+        if (!run_one(p, w, -1) && !idle_wait(p))
             break;
     }
     if (p->opts.on_stop)
         p->opts.on_stop(p->opts.hook_ctx);
     tl_pool = NULL;
-    par__tl_worker = NULL;
+    tl_worker = NULL;
     par__lock(&p->lock);
     p->exited++;
     if (p->quiet_waiters > 0)
@@ -987,7 +949,7 @@ static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_
     if (!p || !fn)
         return PAR_EINVAL;
     if (tl_pool == p)
-        return submit_nested(p, par__tl_worker, fn, arg, fut);
+        return submit_nested(p, tl_worker, fn, arg, fut);
     struct task t = { fn, arg, NULL };
     if (fut) {
         t.f = par__future_new(p, fn, arg, PAR_FUTURE_PENDING, 2);   /* caller + queue */
