@@ -119,6 +119,7 @@ int par__baseline_apply(struct par__matrix *m, const cJSON *base, double thresho
     memset(v, 0, sizeof *v);
     for (int w = 0; w < PAR_W_COUNT_; w++)
         v->floor[w] = NAN;
+    v->floor_all = par__noise_floor(m, records, NULL);
     for (size_t i = 0; i < m->n; i++) {
         struct par__point *p = &m->pts[i];
         p->has_base = p->regression = p->cannot_judge = 0;
@@ -131,7 +132,7 @@ int par__baseline_apply(struct par__matrix *m, const cJSON *base, double thresho
         v->matched++;
         if (isnan(v->floor[p->workload]))
             v->floor[p->workload] = par__noise_floor(m, records, par_workload_name(p->workload));
-        double floor = v->floor[p->workload];
+        double floor = v->floor_all;
         p->base_median = par__json_num(r, "median_s");
         double bm = par__json_num(r, "mad_s");
         p->base_mad = isnan(bm) ? 0 : bm;

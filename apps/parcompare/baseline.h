@@ -7,14 +7,19 @@
  *      wholly above the baseline's (disjoint 95 % intervals: a difference at
  *      well under the 5 % level; Hoefler & Belli, SC'15, rule 7);
  *   3. beyond the run-to-run noise: ln(now / baseline) exceeds the noise
- *      floor of its workload, the largest ratio two invocations of one point
- *      of that workload showed, in this run or in the baseline
- *      (invocations.h). Without 3, an identical binary "regressed" by up to
- *      46 % on this project's VM: the CIs describe one invocation each.
+ *      floor, the largest ratio two invocations of one point showed, over
+ *      every point of this run and of the baseline (invocations.h). Without
+ *      3, an identical binary "regressed" by up to 46 % on this project's
+ *      VM: the CIs describe one invocation each. The floor is taken over all
+ *      workloads, not per workload, because what moves an invocation here is
+ *      mostly the host (a slow phase of the VM hits any workload): with a
+ *      per-workload floor, 2 of 76 points of an identical binary were still
+ *      flagged (fibtask proc -j 1 +38 % over a fibtask floor of 33 %, with
+ *      a fib floor of 52 % in the same run).
  * When either side has no CI (fewer than 6 samples: --reps 1 with two
  * invocations, or a baseline from before the CIs), or neither run measured
- * any point of the workload in two invocations (--invocations 1, and a
- * baseline without them), there is no verdict: the point "cannot be judged",
+ * any point in two invocations (--invocations 1, and a baseline without
+ * them), there is no verdict: the point "cannot be judged",
  * whatever its change. */
 #ifndef PAR_CMP_BASELINE_H
 #define PAR_CMP_BASELINE_H
@@ -36,8 +41,10 @@ struct par__verdicts {
     int regressions;
     int no_ci;                    /* cannot judge: no CI on one side */
     int no_floor;                 /* cannot judge: the workload's noise floor is unknown */
-    double floor[PAR_W_COUNT_];   /* per workload: ln ratio (>= 0), -1 unknown, NaN when
-                                     no point of it found a partner */
+    double floor_all;             /* the noise floor the verdicts use: over every
+                                     workload; ln ratio (>= 0), -1 unknown */
+    double floor[PAR_W_COUNT_];   /* the same per workload, for the record; NaN when no
+                                     point of it found a partner */
 };
 
 /* Fills has_base, base_median, base_mad, base_ci_low/high, change,

@@ -393,11 +393,13 @@ static int write_json(const char *dir, const struct par__matrix *m,
         cJSON_AddStringToObject(b, "file", s->baseline);
         cJSON_AddNumberToObject(b, "threshold", s->threshold);
         cJSON_AddStringToObject(b, "test", "change above the threshold, disjoint 95% CIs of "
-                                "the median, and ln(now/baseline) above the workload's "
-                                "run-to-run noise floor");
+                                "the median, and ln(now/baseline) above the run-to-run "
+                                "noise floor (noise_floor_all)");
         cJSON_AddNumberToObject(b, "cannot_judge", s->unjudged);
         cJSON_AddNumberToObject(b, "cannot_judge_no_ci", s->verdicts.no_ci);
         cJSON_AddNumberToObject(b, "cannot_judge_no_floor", s->verdicts.no_floor);
+        add_num_or_null(b, "noise_floor_all", s->verdicts.floor_all >= 0
+                                                  ? expm1(s->verdicts.floor_all) : NAN);
         cJSON *fl = cJSON_AddObjectToObject(b, "noise_floor");
         for (int w = 0; w < PAR_W_COUNT_; w++)
             if (!isnan(s->verdicts.floor[w]))

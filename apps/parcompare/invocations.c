@@ -233,7 +233,7 @@ double par__noise_floor(const struct par__matrix *m, const cJSON *records, const
     double floor = -1;
     const cJSON *r;
     cJSON_ArrayForEach(r, records) {
-        if (strcmp(par__json_str(r, "workload", ""), workload) != 0
+        if ((workload && strcmp(par__json_str(r, "workload", ""), workload) != 0)
             || strcmp(par__json_str(r, "status", "ok"), "ok") != 0)
             continue;
         double s = record_spread(r);
@@ -242,7 +242,7 @@ double par__noise_floor(const struct par__matrix *m, const cJSON *records, const
     for (size_t i = 0; m && i < m->n; i++) {
         const struct par__point *p = &m->pts[i];
         if (p->status != PAR__ST_OK || !p->result
-            || strcmp(par_workload_name(p->workload), workload) != 0)
+            || (workload && strcmp(par_workload_name(p->workload), workload) != 0))
             continue;
         double s = record_spread(p->result);
         floor = s > floor ? s : floor;

@@ -23,9 +23,9 @@
  *     invocation's median. The pooled CI alone would treat correlated
  *     samples as independent; the invocation medians are the least the
  *     between-invocation spread demands;
- *   - the run-to-run noise floor of a workload is the largest ratio between
- *     two invocation medians of any one of its points, in this run or in the
- *     baseline (par__noise_floor). A change no larger than that is one two
+ *   - the run-to-run noise floor is the largest ratio between two invocation
+ *     medians of any one point, in this run or in the baseline
+ *     (par__noise_floor). A change no larger than that is one two
  *     invocations of the same binary showed on this machine, and --baseline
  *     does not call it a regression (baseline.h).
  * A point fails when any of its invocations fails. */
@@ -61,10 +61,11 @@ int par__invocation_first(struct par__point *p);
  * apart from next's JSON being freed). */
 int par__invocation_merge(struct par__point *p, struct par__point *next);
 
-/* The run-to-run noise floor of `workload` (a workload name): the largest
- * |ln(a/b)| between two invocation medians of any one record whose
- * "workload" is that name, over the records of `records` (a results.json
- * "records" array, may be NULL) and the verified points of m (may be NULL).
+/* The run-to-run noise floor of `workload` (a workload name, or NULL for
+ * every workload): the largest |ln(a/b)| between two invocation medians of
+ * any one record of that workload, over the records of `records` (a
+ * results.json "records" array, may be NULL) and the verified points of m
+ * (may be NULL).
  * Returns it (>= 0), or -1 when no record of that workload had two
  * invocations (the floor is unknown). */
 double par__noise_floor(const struct par__matrix *m, const cJSON *records, const char *workload);

@@ -217,9 +217,11 @@ static void print_footer(const char *dir, const struct par__matrix *m,
                 snprintf(floors + strlen(floors), sizeof floors - strlen(floors), "%s%s %.0f%%",
                          floors[0] ? ", " : "", par_workload_name((enum par_workload)w),
                          100 * expm1(s->verdicts.floor[w]));
-        if (floors[0])
-            printf("baseline: run-to-run noise floor (largest gap between two invocations of "
-                   "one point): %s; smaller changes are not called regressions\n", floors);
+        if (s->verdicts.floor_all >= 0)
+            printf("baseline: run-to-run noise floor %.0f%% (the largest gap between two "
+                   "invocations of one point, here or in the baseline; by workload: %s); "
+                   "smaller changes are not called regressions\n",
+                   100 * expm1(s->verdicts.floor_all), floors);
     }
     if (s->baseline && s->verdicts.no_ci)
         printf("baseline: cannot judge %d of them: fewer than 6 samples here or in the "

@@ -111,7 +111,7 @@ static void baseline_section(FILE *f, const struct par__matrix *m, const struct 
         return;
     fprintf(f, "## Against the baseline\n\nCompared with `%s`: a point is a regression when it "
             "is more than %.0f%% slower, its 95%% CI of the median lies wholly above the "
-            "baseline's, and the change is larger than its workload's run-to-run noise floor "
+            "baseline's, and the change is larger than the run-to-run noise floor "
             "(the largest gap between two invocations of one point, here or in the "
             "baseline). %d of this run's points found a partner (same workload, back "
             "end, workers and sizes); %d of them could not be judged (%d with no CI: fewer "
@@ -119,9 +119,11 @@ static void baseline_section(FILE *f, const struct par__matrix *m, const struct 
             "invocation per point).\n\n", s->baseline, s->threshold * 100, s->matched,
             s->unjudged, s->verdicts.no_ci, s->verdicts.no_floor);
     int any = 0;
+    if (s->verdicts.floor_all >= 0)
+        fprintf(f, "Run-to-run noise floor: %.1f%%. ", 100 * expm1(s->verdicts.floor_all));
     for (int w = 0; w < PAR_W_COUNT_; w++)
         if (s->verdicts.floor[w] >= 0)
-            fprintf(f, "%s%s %.1f%%", any++ ? ", " : "Noise floors: ",
+            fprintf(f, "%s%s %.1f%%", any++ ? ", " : "By workload: ",
                     par_workload_name((enum par_workload)w), 100 * expm1(s->verdicts.floor[w]));
     if (any)
         fprintf(f, ".\n\n");

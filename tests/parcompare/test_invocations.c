@@ -152,6 +152,8 @@ static void the_noise_floor_is_the_largest_gap_of_one_point(void **state)
     /* fib: one invocation only, and the failed record does not count. */
     assert_true(par__noise_floor(NULL, records, "fib") < 0);
     assert_true(par__noise_floor(NULL, records, "parmap") < 0);
+    /* Every workload: still the bimodal map point (the failed fib record is out). */
+    assert_true(fabs(par__noise_floor(NULL, records, NULL) - log(0.009 / 0.005)) < 1e-12);
     /* This run's points count too. */
     const double t[] = { 0.010, 0.010, 0.010, 0.010, 0.010, 0.010 };
     struct par__point p = point_with(t, 6, 0.010, 0.010, 0.010, 0);

@@ -613,11 +613,14 @@ static void noise_floor_absorbs_a_run_to_run_gap(void **state)
     assert_int_equal(par_test_count(r.out, "REGRESSION"), 0);
     assert_non_null(strstr(r.out, "baseline: 0 regressions among 2 matched points"));
     assert_non_null(strstr(r.out, "noise floor"));
+    assert_non_null(strstr(r.out, "noise floor 150%"));
     assert_non_null(strstr(r.out, "fib 150%"));
     cJSON *root = load_json(dir, "results.json");
     const cJSON *fl = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(root, "baseline"), "noise_floor");
     assert_true(fabs(num_of(fl, "fib") - 1.5) < 1e-6);
+    assert_true(fabs(num_of(cJSON_GetObjectItemCaseSensitive(root, "baseline"), "noise_floor_all")
+                     - 1.5) < 1e-6);
     assert_true(fabs(num_of(fl, "map")) < 1e-9); /* injected: identical invocations */
     const cJSON *fb = cJSON_GetObjectItemCaseSensitive(find_record(root, "fib", "serial", 1),
                                                        "baseline");
