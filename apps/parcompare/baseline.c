@@ -150,7 +150,7 @@ int par__baseline_apply(struct par__matrix *m, const cJSON *base, double thresho
             p->cannot_judge = PAR__NO_FLOOR;
             v->no_floor++;
         } else if (p->change > threshold && p->ci_low > p->base_ci_high
-                   && log1p(p->change) > floor) {
+                   && log(p->ci_low / p->base_ci_high) > floor) {
             p->regression = 1;
             v->regressions++;
         }

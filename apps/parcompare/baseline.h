@@ -6,9 +6,15 @@
  *   2. significantly so within the runs: its 95 % CI of the median lies
  *      wholly above the baseline's (disjoint 95 % intervals: a difference at
  *      well under the 5 % level; Hoefler & Belli, SC'15, rule 7);
- *   3. beyond the run-to-run noise: ln(now / baseline) exceeds the noise
- *      floor, the largest ratio two invocations of one point showed, over
- *      every point of this run and of the baseline (invocations.h). Without
+ *   3. beyond the run-to-run noise: the gap between the two intervals,
+ *      ln(CI low now / CI high in the baseline), exceeds the noise floor,
+ *      the largest ratio two invocations of one point showed, over every
+ *      point of this run and of the baseline (invocations.h). The gap, not
+ *      the ratio of the medians: a baseline whose two invocations of a point
+ *      both fell in a fast phase of the host (story map pthread -j 10: 0.97
+ *      and 1.04 ms, then 1.26-1.61 ms in five later runs) put an identical
+ *      binary's median at +61 % over a floor of 59 %; the intervals' gap
+ *      was 45 %. Without
  *      3, an identical binary "regressed" by up to 46 % on this project's
  *      VM: the CIs describe one invocation each. The floor is taken over all
  *      workloads, not per workload, because what moves an invocation here is

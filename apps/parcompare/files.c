@@ -393,8 +393,8 @@ static int write_json(const char *dir, const struct par__matrix *m,
         cJSON_AddStringToObject(b, "file", s->baseline);
         cJSON_AddNumberToObject(b, "threshold", s->threshold);
         cJSON_AddStringToObject(b, "test", "change above the threshold, disjoint 95% CIs of "
-                                "the median, and ln(now/baseline) above the run-to-run "
-                                "noise floor (noise_floor_all)");
+                                "the median, and ln(CI low now / CI high in the baseline) "
+                                "above the run-to-run noise floor (noise_floor_all)");
         cJSON_AddNumberToObject(b, "cannot_judge", s->unjudged);
         cJSON_AddNumberToObject(b, "cannot_judge_no_ci", s->verdicts.no_ci);
         cJSON_AddNumberToObject(b, "cannot_judge_no_floor", s->verdicts.no_floor);

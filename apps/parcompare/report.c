@@ -111,7 +111,7 @@ static void baseline_section(FILE *f, const struct par__matrix *m, const struct 
         return;
     fprintf(f, "## Against the baseline\n\nCompared with `%s`: a point is a regression when it "
             "is more than %.0f%% slower, its 95%% CI of the median lies wholly above the "
-            "baseline's, and the change is larger than the run-to-run noise floor "
+            "baseline's, and the gap between the two intervals is larger than the run-to-run noise floor "
             "(the largest gap between two invocations of one point, here or in the "
             "baseline). %d of this run's points found a partner (same workload, back "
             "end, workers and sizes); %d of them could not be judged (%d with no CI: fewer "
