@@ -33,10 +33,12 @@ static double eff_of(const struct par_metg_point *p, int pick)
     return pick < 0 ? p->eff_lo : pick > 0 ? p->eff_hi : p->eff;
 }
 
-/* The first downward crossing of `thr` walking from the largest grain, on
- * the curve chosen by `pick`. Returns the interpolated grain; NaN when the
- * curve never falls from at-or-above to below, or a bound it needs is not
- * available. *count (may be NULL) gets the number of downward crossings. */
+/* The last downward crossing of `thr` walking from the largest grain (the
+ * smallest grain still at or above it, as Task Bench's chart_metg.py takes),
+ * on the curve chosen by `pick`. Returns the interpolated grain; NaN when the
+ * curve never falls from at-or-above to below, when it is back at or above
+ * at the smallest grain, or when a bound it needs is not available. *count
+ * (may be NULL) gets the number of downward crossings. */
 static double crossing(const struct par_metg_point *p, size_t m, double thr, int pick,
                        int *count)
 {
@@ -48,14 +50,14 @@ static double crossing(const struct par_metg_point *p, size_t m, double thr, int
             return NAN;
         if (a >= thr && b < thr) {
             n++;
-            if (isnan(at)) {
-                double f = (a - thr) / (a - b);   /* in (0, 1] */
-                at = p[i].grain_s + f * (p[i + 1].grain_s - p[i].grain_s);
-            }
+            double f = (a - thr) / (a - b);   /* in (0, 1] */
+            at = p[i].grain_s + f * (p[i + 1].grain_s - p[i].grain_s);
         }
     }
     if (count)
         *count = n;
+    if (m > 0 && eff_of(&p[m - 1], pick) >= thr)
+        return NAN; /* recovered by the smallest grain: below the sweep */
     return at;
 }
 

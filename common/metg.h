@@ -8,13 +8,15 @@
  * a fraction: 1.0 = 100 %), each with the bounds that follow from the 95 %
  * confidence intervals of the medians they were computed from.
  *
- * METG(threshold) is the granularity at which the efficiency curve, walked
- * from the largest grain down, first falls below `threshold`, interpolated
- * linearly in granularity between the last point at or above it and the
- * first point below it (Task Bench interpolates the same way). Scanning
- * from the large-grain side makes a curve that dips under the threshold and
- * comes back (noise, or a sweep point that lost the CPU) answer with the
- * larger, conservative crossing; such a curve is flagged (crossings > 1).
+ * METG(threshold) is the smallest granularity whose efficiency is still at
+ * or above `threshold`, as Task Bench defines it (scripts/chart_metg.py):
+ * the last point at or above it walking from the largest grain down,
+ * interpolated linearly in granularity towards the next (smaller) point,
+ * which is below it. A curve that dips under the threshold and comes back
+ * (noise, or a sweep point that lost the CPU) answers with its smaller
+ * crossing, and is flagged (crossings > 1). (Taking the first crossing
+ * instead gave METGs of 0.75-2.9 ms for pthread and mpi in 3 of 11 quick
+ * sweeps, from one large-grain point that lost the CPU.)
  * The interval: the same crossing on the pessimistic curve (every point at
  * its efficiency's lower bound) gives the upper end, the optimistic curve
  * the lower end. */

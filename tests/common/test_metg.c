@@ -74,7 +74,7 @@ static void noisy_curve_crosses_once_between_the_right_points(void **state)
 
 /* A dip below 50 % and back: the first crossing from the large-grain side is
  * the answer (conservative), and the curve is flagged. */
-static void curve_crossing_twice_answers_with_the_larger_crossing(void **state)
+static void curve_crossing_twice_answers_with_the_smaller_crossing(void **state)
 {
     (void)state;
     const double e[] = { 0.95, 0.9, 0.45, 0.8, 0.7, 0.4, 0.2 };
@@ -83,8 +83,9 @@ static void curve_crossing_twice_answers_with_the_larger_crossing(void **state)
     par_metg_compute(p, curve(p, e, 7), 0.5, &m);
     assert_int_equal(m.status, PAR_METG_OK);
     assert_int_equal(m.crossings, 2);
-    /* between 512 µs (90 %) and 256 µs (45 %) */
-    assert_true(m.metg_s > 256 * US && m.metg_s < 512 * US);
+    /* Task Bench's smallest grain at or above 50 %: between 64 µs (70 %)
+     * and 32 µs (40 %), not the dip between 512 and 256 µs. */
+    assert_true(m.metg_s > 32 * US && m.metg_s < 64 * US);
 }
 
 static void never_reaching_50_says_so_with_the_smallest_grain(void **state)
@@ -115,19 +116,19 @@ static void above_50_everywhere_gives_an_upper_bound_not_a_number(void **state)
     assert_string_equal(buf, "above 50 % down to 64 µs: METG < 64 µs");
 }
 
-/* A bound curve whose first crossing lies on the wrong side of the
- * median's gives no bound ("?"), never an interval that excludes METG. */
+/* A bound curve whose crossing lies on the wrong side of the median's
+ * gives no bound ("?"), never an interval that excludes METG. */
 static void a_bound_crossing_on_the_wrong_side_is_not_used(void **state)
 {
     (void)state;
     const double e[] = { 0.9, 0.6, 0.3, 0.2 };
     struct par_metg_point p[4];
     curve(p, e, 4);
-    /* the optimistic curve first crosses between 1024 and 512 µs, above the
-     * median's crossing (between 512 and 256 µs) */
+    /* the optimistic curve's only (so last) crossing is between 1024 and
+     * 512 µs, above the median's crossing (between 512 and 256 µs) */
     p[0].eff_hi = 0.95;
     p[1].eff_hi = 0.4;
-    p[2].eff_hi = 0.8;
+    p[2].eff_hi = 0.45;
     p[3].eff_hi = 0.1;
     struct par_metg m;
     par_metg_compute(p, 4, 0.5, &m);
@@ -206,7 +207,7 @@ int main(void)
         cmocka_unit_test(monotone_curve_interpolates_linearly_between_the_points_around_50),
         cmocka_unit_test(order_of_the_points_does_not_matter),
         cmocka_unit_test(noisy_curve_crosses_once_between_the_right_points),
-        cmocka_unit_test(curve_crossing_twice_answers_with_the_larger_crossing),
+        cmocka_unit_test(curve_crossing_twice_answers_with_the_smaller_crossing),
         cmocka_unit_test(never_reaching_50_says_so_with_the_smallest_grain),
         cmocka_unit_test(above_50_everywhere_gives_an_upper_bound_not_a_number),
         cmocka_unit_test(a_bound_crossing_on_the_wrong_side_is_not_used),
