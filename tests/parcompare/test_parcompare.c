@@ -72,26 +72,11 @@ static void expect_exit(const struct par_test_out *r, int code)
                  r->err);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    size_t got = fread(buf, 1, (size_t)len, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static cJSON *load_json(const char *dir, const char *name)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *text = slurp(path);
+    char *text = par_test_slurp(path);
     if (!text)
         fail_msg("%s was not written", path);
     cJSON *j = cJSON_Parse(text);
@@ -105,7 +90,7 @@ static char *read_file(const char *dir, const char *name)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *text = slurp(path);
+    char *text = par_test_slurp(path);
     if (!text)
         fail_msg("%s was not written", path);
     return text;
@@ -797,7 +782,7 @@ static void the_bandwidth_and_its_bound_on_map_are_reported(void **state)
     /* The time plot's data: a bound beside the bars (when gnuplot drew). */
     char path[400];
     snprintf(path, sizeof path, "%s/plots/time-map.dat", base_dir);
-    char *dat = slurp(path);
+    char *dat = par_test_slurp(path);
     if (dat) {
         assert_non_null(strstr(dat, "# memory-bandwidth bound\n"));
         assert_non_null(strstr(dat, " 0.001280\n")); /* ms, serial's bar */

@@ -126,18 +126,6 @@ static void report_section_lists_every_sweep_and_both_advice_tables(void **state
 
 /* ---- the program --------------------------------------------------------- */
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    char *buf = malloc(1 << 22);
-    size_t n = fread(buf, 1, (1 << 22) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static struct par_test_out parcompare(char *const env[], char *const args[])
 {
     char *argv[24];
@@ -167,7 +155,7 @@ static void a_back_end_failing_mid_sweep_leaves_the_others_running(void **state)
     assert_non_null(strstr(r.out, "METG(50 %)"));
     char path[400];
     snprintf(path, sizeof path, "%s/results.json", dir);
-    char *text = slurp(path);
+    char *text = par_test_slurp(path);
     assert_non_null(text);
     cJSON *j = cJSON_Parse(text);
     assert_non_null(j);
@@ -196,7 +184,7 @@ static void a_back_end_failing_mid_sweep_leaves_the_others_running(void **state)
     cJSON_Delete(j);
     free(text);
     snprintf(path, sizeof path, "%s/report.md", dir);
-    text = slurp(path);
+    text = par_test_slurp(path);
     assert_non_null(text);
     assert_non_null(strstr(text, "## Task granularity: METG(50 %)"));
     assert_non_null(strstr(text, "| stencil: task size |"));

@@ -113,22 +113,6 @@ static void nodes_without_an_allocation_or_hostfile_are_usage_errors(void **stat
     assert_int_equal(access(out, F_OK), -1); /* nothing was run or written */
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    assert_non_null(buf);
-    size_t got = fread(buf, 1, (size_t)len, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* A hostfile of this machine alone. */
 static void localhost_hostfile(const char *path)
 {
@@ -161,7 +145,7 @@ static void a_hostfile_run_on_one_node_records_its_placement(void **state)
 
     char path[400];
     snprintf(path, sizeof path, "%s/results.json", out);
-    char *text = slurp(path);
+    char *text = par_test_slurp(path);
     assert_non_null(text);
     cJSON *j = cJSON_Parse(text);
     assert_non_null(j);
@@ -203,7 +187,7 @@ static void a_hostfile_run_on_one_node_records_its_placement(void **state)
     free(text);
 
     snprintf(path, sizeof path, "%s/report.md", out);
-    text = slurp(path);
+    text = par_test_slurp(path);
     assert_non_null(text);
     assert_non_null(strstr(text, "## Across nodes"));
     assert_non_null(strstr(text, "What crossed the network"));
@@ -235,7 +219,7 @@ static void a_nodes_run_leaves_out_the_sweep_and_the_suite_in_one_line(void **st
     par_test_out_free(&r);
     char path[400];
     snprintf(path, sizeof path, "%s/results.json", out);
-    char *text = slurp(path);
+    char *text = par_test_slurp(path);
     assert_non_null(text);
     cJSON *j = cJSON_Parse(text);
     assert_non_null(j);

@@ -104,24 +104,12 @@ static void no_suite_no_appendix_and_no_rows_said(void **state)
 
 /* ---- the program --------------------------------------------------------- */
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    char *buf = malloc(1 << 22);
-    size_t n = fread(buf, 1, (1 << 22) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* dir/name's text (the caller frees it); fails the test when missing. */
 static char *read_in(const char *dir, const char *name)
 {
     char path[400];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *text = slurp(path);
+    char *text = par_test_slurp(path);
     if (!text)
         fail_msg("%s is missing", path);
     return text;

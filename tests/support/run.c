@@ -182,3 +182,18 @@ int par_test_lines(const char *s)
     }
     return last == '\n' ? n : n + 1;
 }
+
+char *par_test_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    long len = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (len >= 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)len + 1))) {
+        size_t got = fread(buf, 1, (size_t)len, f);
+        buf[got] = '\0';
+    }
+    fclose(f);
+    return buf;
+}

@@ -28,6 +28,10 @@ const char *par_test_bin(const char *name);
 /* Count of non-overlapping occurrences of needle in hay. */
 int par_test_count(const char *hay, const char *needle);
 
+/* The whole text of the file at path, NUL-terminated (the caller frees it);
+ * NULL when it cannot be opened or read. */
+char *par_test_slurp(const char *path);
+
 /* Number of lines in s (a final line without '\n' counts). */
 int par_test_lines(const char *s);
 
