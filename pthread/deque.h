@@ -143,6 +143,27 @@ static inline struct par__deque_array *par__deque_grow(struct par__deque *q,
     return n;
 }
 
+#if defined(__GNUC__)
+#define PAR__DEQUE_COLD __attribute__((noinline, cold))
+#else
+#define PAR__DEQUE_COLD
+#endif
+
+/* Owner only: push's rare path, out of line so that the common one (a
+ * spawn's hot path) keeps its registers: x goes into a grown array. 0, or
+ * -1 when memory ran out (x not added). */
+static PAR__DEQUE_COLD int par__deque_push_grown(struct par__deque *q, struct par__deque_array *a,
+                                                 int64_t t, int64_t b, void *x)
+{
+    a = par__deque_grow(q, a, t, b);
+    if (!a)
+        return -1;
+    atomic_store_explicit(&a->slot[b & (a->size - 1)], x, memory_order_relaxed);
+    PAR__DEQUE_STEP();
+    atomic_store_explicit(&q->bottom, b + 1, memory_order_release);
+    return 0;
+}
+
 /* Owner only: adds x (non-NULL) at the bottom. 0, or -1 when the deque was
  * full and could not grow (out of memory; x was not added). */
 static inline int par__deque_push(struct par__deque *q, void *x)
@@ -152,11 +173,8 @@ static inline int par__deque_push(struct par__deque *q, void *x)
     int64_t t = atomic_load_explicit(&q->top, memory_order_acquire);
     PAR__DEQUE_STEP();
     struct par__deque_array *a = atomic_load_explicit(&q->array, memory_order_relaxed);
-    if (b - t > a->size - 1) {
-        a = par__deque_grow(q, a, t, b);
-        if (!a)
-            return -1;
-    }
+    if (b - t > a->size - 1)
+        return par__deque_push_grown(q, a, t, b, x);
     atomic_store_explicit(&a->slot[b & (a->size - 1)], x, memory_order_relaxed);
     PAR__DEQUE_STEP();
     atomic_store_explicit(&q->bottom, b + 1, memory_order_release);

@@ -40,13 +40,17 @@ static void note_code(par_task_group *g, int code)
         atomic_compare_exchange_strong(&g->code, &none, code);
 }
 
-/* Runs c here and now. */
-static void run_here(struct par_spawn *c)
+/* Runs c here and now. The group's code is only touched on failure: a
+ * compare-and-swap per child would be a locked instruction on every node
+ * of a tree. */
+static inline void run_here(struct par_spawn *c)
 {
     void *r = NULL;
-    c->code = c->fn(c->arg, &r);
+    int code = c->fn(c->arg, &r);
+    c->code = code;
     c->result = r;
-    note_code(c->group, c->code);
+    if (code != 0)
+        note_code(c->group, code);
 }
 
 void par__spawn_run(struct par_spawn *c, struct par_pool_worker *self)
@@ -91,15 +95,19 @@ static int synced(void *ctx)
     return g->done_here + atomic_load(&g->done_stolen) == g->spawned;
 }
 
-/* Runs an item w popped from its own deque: a child (ours, typically) is
- * run right here, without a call into the pool. */
-static void run_popped(struct par_pool_worker *w, void *x)
+/* Runs an item w popped from its own deque. The common case of a tree —
+ * a child of g, the group being synced, that nobody stole — is run right
+ * here like a call; anything else goes through the pool. */
+static inline void run_popped(par_task_group *g, struct par_pool_worker *w, void *x)
 {
     uintptr_t u = (uintptr_t)x;
-    if (u & PAR__CHILD_TAG)
-        par__spawn_run((struct par_spawn *)(u & ~PAR__CHILD_TAG), w);
-    else
+    struct par_spawn *c = (struct par_spawn *)(u & ~PAR__CHILD_TAG);
+    if ((u & PAR__CHILD_TAG) && c->group == g) {
+        run_here(c);
+        g->done_here++;
+    } else {
         par__worker_run_item(w, x);
+    }
 }
 
 int par_task_group_sync(par_task_group *g)
@@ -112,7 +120,7 @@ int par_task_group_sync(par_task_group *g)
         void *x = par__worker_pop(g->owner);
         if (!x)
             break;
-        run_popped(g->owner, x);
+        run_popped(g, g->owner, x);
     }
     if (g->spawned > 0 && !synced(g)) {
         struct par__deadline forever = par__deadline_make(PAR_FOREVER);
