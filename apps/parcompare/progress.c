@@ -23,8 +23,18 @@ void par__progress_init(struct par__progress *pg, size_t total)
     pg->t0 = par_now_s();
 }
 
+/* The total counts the grain sweep's points by estimate (a point whose
+ * time was off may add a finer one): it grows with the count rather than
+ * print [253/240]. */
+static void keep_total_ahead(struct par__progress *pg, size_t shown)
+{
+    if (pg->total < shown)
+        pg->total = shown;
+}
+
 void par__progress_start(struct par__progress *pg, const char *what)
 {
+    keep_total_ahead(pg, pg->done + 1);
     if (!pg->tty)
         return;
     clear_line(pg);
@@ -38,6 +48,7 @@ void par__progress_done(struct par__progress *pg, const char *what, const char *
                         int failed)
 {
     pg->done++;
+    keep_total_ahead(pg, pg->done);
     if (pg->tty && !failed)
         return; /* the next start (or the end) rewrites the line */
     clear_line(pg);
