@@ -10,11 +10,6 @@
 #include "stats.h"
 #include "uncertainty.h"
 
-size_t par__round_index(int round, size_t i, size_t n)
-{
-    return round % 2 ? n - 1 - i : i;
-}
-
 /* Sets obj[key] to `item` (owned), replacing a member of that name. */
 static int set_item(cJSON *obj, const char *key, cJSON *item)
 {

@@ -15,9 +15,14 @@
  *
  * What parcompare does:
  *   - every point runs in N invocations (--invocations, default 2 in --quick,
- *     3 in --full), in rounds: round 1 runs the points in plan order, round 2
- *     in reverse, round 3 in plan order ... so a slow phase of the host is
- *     spread over many points instead of falling on one point's samples;
+ *     3 in --full), in rounds over the whole plan, every round in plan order
+ *     (main.c, run_all): a point's invocations are one whole round apart, so
+ *     they see different phases of the host and their medians show how much
+ *     it drifts. Reversing every other round would run the last point's two
+ *     invocations back to back, in one phase: its CI would come out too
+ *     narrow and the noise floor too low. The price -- later points of the
+ *     plan run later on average -- is small: the comparisons parcompare
+ *     makes are between back ends of one workload, adjacent in the plan;
  *   - a point's samples are pooled: its median and 95 % order-statistics CI
  *     come from all of them, and the CI is then widened to contain every
  *     invocation's median. The pooled CI alone would treat correlated
@@ -37,10 +42,6 @@
 #include "matrix.h"
 
 #define PAR__MAX_INVOCATIONS 20
-
-/* Index of the point run at position i of round r (0-based) among n points:
- * plan order in even rounds, reverse order in odd ones. */
-size_t par__round_index(int round, size_t i, size_t n);
 
 /* Starts the "invocations" array of a point's record from its first run
  * (an entry with its median, CI, samples, warm-ups, stop reason and wall

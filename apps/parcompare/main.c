@@ -109,9 +109,9 @@ static void save_progress(const char *dir, const struct par__matrix *m,
     sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-/* Runs every point `invocations` times, in rounds (invocations.h): round 1
- * in plan order, round 2 in reverse, and so on; a point that failed is not
- * run again. */
+/* Runs every point `invocations` times, in rounds (invocations.h): every
+ * round in plan order, so a point's invocations are one whole round apart; a
+ * point that failed is not run again. */
 static int run_all(struct par__matrix *m, const struct par__tools *t, double timeout_s,
                    int invocations, struct par__progress *pg, const char *dir,
                    const struct par__summary *s)
@@ -120,8 +120,7 @@ static int run_all(struct par__matrix *m, const struct par__tools *t, double tim
     save_progress(dir, m, s, 0, pg, &save_failed);
     for (int round = 0; round < invocations; round++) {
         for (size_t k = 0; k < m->n; k++) {
-            size_t i = par__round_index(round, k, m->n);
-            struct par__point *p = &m->pts[i];
+            struct par__point *p = &m->pts[k];
             char label[128], out[400];
             par__point_label(p, label, sizeof label);
             if (invocations > 1)

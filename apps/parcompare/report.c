@@ -67,8 +67,9 @@ static void how_to_read(FILE *f, int cores)
 {
     fprintf(f, "## How to read the tables\n\n"
             "Each point runs as a child process (poolmap, parmap, or parmap under mpirun) in "
-            "several separate invocations, in rounds over all points (the second round in "
-            "reverse order); each invocation "
+            "several separate invocations, in rounds over all points, each round in the same "
+            "order, so a point's invocations are a whole round apart and see different "
+            "phases of the host; each invocation "
             "warms up until its times stop falling, then repeats until the 95%% confidence "
             "interval of the median is within the target (or the budget ends), "
             "and checks every result against the serial reference. **median [95%% CI]** "

@@ -1,7 +1,8 @@
-/* invocations.c on made-up records: the round order, pooling a second
- * invocation into a point (median, CI widened to the invocation medians,
- * samples, the smaller team), a failed invocation failing the point, and the
- * run-to-run noise floor. No child is run. */
+/* invocations.c on made-up records: pooling a second invocation into a
+ * point (median, CI widened to the invocation medians, samples, the smaller
+ * team), a failed invocation failing the point, and the run-to-run noise
+ * floor. No child is run; the order of the rounds is checked on the
+ * program's progress lines (test_parcompare). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -44,16 +45,6 @@ static struct par__point point_with(const double *t, size_t n, double median, do
         cJSON_AddNumberToObject(p.result, "workers_ran", workers_ran);
     p.median = median;
     return p;
-}
-
-static void rounds_alternate_direction(void **state)
-{
-    (void)state;
-    assert_int_equal(par__round_index(0, 0, 5), 0);
-    assert_int_equal(par__round_index(0, 4, 5), 4);
-    assert_int_equal(par__round_index(1, 0, 5), 4);
-    assert_int_equal(par__round_index(1, 4, 5), 0);
-    assert_int_equal(par__round_index(2, 1, 5), 1);
 }
 
 static void a_second_invocation_is_pooled(void **state)
@@ -170,7 +161,6 @@ static void the_noise_floor_is_the_largest_gap_of_one_point(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(rounds_alternate_direction),
         cmocka_unit_test(a_second_invocation_is_pooled),
         cmocka_unit_test(the_ci_is_widened_to_every_invocation_median),
         cmocka_unit_test(a_failed_invocation_fails_the_point),

@@ -321,6 +321,43 @@ static void report_md_has_every_section(void **state)
     free(md);
 }
 
+/* Every round of invocations runs the points in the same order, so each
+ * point's invocations are exactly one round (n points) apart in the progress
+ * lines stderr gets when it is not a terminal: "[  3/28    0s] map serial
+ * -j 1 [invocation 1/2]  <outcome>". Reversed rounds would put the last
+ * point's two invocations next to each other (invocations.h says why not). */
+static void every_round_runs_the_points_in_plan_order(void **state)
+{
+    (void)state;
+    expect_exit(&base, 0);
+    enum { MAX_LINES = 512 };
+    static char label[MAX_LINES][128];
+    int round[MAX_LINES], rounds = 0, lines = 0, first = 0;
+    for (const char *l = base.err, *next; l && *l; l = next) {
+        const char *eol = strchr(l, '\n');
+        next = eol ? eol + 1 : NULL;
+        const char *start = strstr(l, "] "), *tag = strstr(l, " [invocation ");
+        if (*l != '[' || !start || !tag || start > tag || (eol && tag > eol))
+            continue;
+        assert_true(lines < MAX_LINES);
+        int r, of;
+        assert_int_equal(sscanf(tag, " [invocation %d/%d]", &r, &of), 2);
+        snprintf(label[lines], sizeof label[0], "%.*s", (int)(tag - start - 2), start + 2);
+        round[lines++] = r;
+        first += r == 1;
+        rounds = of;
+    }
+    assert_int_equal(rounds, 2); /* quick mode's default */
+    assert_true(first > 2);
+    assert_int_equal(lines, first * rounds);
+    /* Line j + n is line j's point in the next round, for every j. */
+    for (int j = 0; j < lines; j++) {
+        assert_int_equal(round[j], j / first + 1);
+        if (j >= first)
+            assert_string_equal(label[j], label[j - first]);
+    }
+}
+
 /* ---- failures ------------------------------------------------------------- */
 
 /* Runs fib on serial and the second back end with a fault on the second. */
@@ -944,6 +981,7 @@ int main(void)
         cmocka_unit_test(results_json_has_every_record_and_the_environment),
         cmocka_unit_test(results_csv_has_the_documented_columns),
         cmocka_unit_test(report_md_has_every_section),
+        cmocka_unit_test(every_round_runs_the_points_in_plan_order),
         cmocka_unit_test(wrong_results_show_as_unverified_and_the_rest_completes),
         cmocka_unit_test(a_crashing_child_shows_as_crashed),
         cmocka_unit_test(a_hanging_child_is_killed_at_the_timeout),
