@@ -317,7 +317,8 @@ static void grain_steps(void *ctx, long k)
     struct grain_ctx *g = ctx;
     struct par_grain job = { 1, (size_t)workers, k, PAR_PATTERN_NONE, g->out };
     char e[256], d[128];
-    int rc = par__grain_threads(g->pool, NULL, workers, &job, e, sizeof e, d, sizeof d);
+    int team;
+    int rc = par__grain_threads(g->pool, NULL, workers, &job, e, sizeof e, d, sizeof d, &team);
     if (rc)
         die(e, rc);
 }

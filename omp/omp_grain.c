@@ -49,5 +49,6 @@ int par__omp_grain(struct par_run *run, const struct par_grain *job)
     free(buf);
     snprintf(run->detail, sizeof run->detail, "omp parallel, %d threads, omp barrier per step",
              used);
+    run->workers_ran = used;   /* the team OpenMP gave (OMP_THREAD_LIMIT, OMP_DYNAMIC) */
     return 0;
 }

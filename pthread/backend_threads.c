@@ -327,7 +327,8 @@ static int threads_grain(struct par_run *run, const struct par_grain *job)
 {
     struct threads_state *st = run->state;
     return par__grain_threads(st->pool, st->gil, run->workers, job, run->errmsg,
-                              sizeof run->errmsg, run->detail, sizeof run->detail);
+                              sizeof run->errmsg, run->detail, sizeof run->detail,
+                              &run->workers_ran);
 }
 
 const struct par_backend par_backend_pthread = {

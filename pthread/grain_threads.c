@@ -151,7 +151,7 @@ static int spin_from_env(int64_t *ns, char *errmsg, size_t errlen)
 }
 
 int par__grain_threads(par_pool *pool, par_gil *gil, int workers, const struct par_grain *job,
-                       char *errmsg, size_t errlen, char *detail, size_t detlen)
+                       char *errmsg, size_t errlen, char *detail, size_t detlen, int *team)
 {
     int64_t spin_ns;
     int rc = spin_from_env(&spin_ns, errmsg, errlen);
@@ -198,9 +198,10 @@ int par__grain_threads(par_pool *pool, par_gil *gil, int workers, const struct p
             err = r;
         par_future_release(fs[i]);
     }
-    if (!err)
+    if (!err) {
         memcpy(job->out, sh.buf + (size_t)(job->steps % 2) * t, t * sizeof *job->out);
-    else
+        *team = w;   /* the w tasks met at every barrier: w threads at once */
+    } else
         snprintf(errmsg, errlen, "grain: %s", par_strerror(err));
     snprintf(detail, detlen, "pool tasks=%d, barrier spin=%lldus, slept waits=%lu%s", w,
              (long long)(spin_ns / 1000), atomic_load(&sh.bar.slept), gil ? ",gil" : "");

@@ -32,8 +32,11 @@
 /* Runs job on `workers` tasks of pool (with gil: every task holds the GIL
  * while it computes its block and offers it between tasks; NULL: no GIL).
  * Returns 0; PAR_EINVAL (a bad PAR_GRAIN_SPIN_US: one line in errmsg);
- * PAR_ENOMEM; a submit error. detail gets one line on how it ran. */
+ * PAR_ENOMEM; a submit error. detail gets one line on how it ran. On
+ * success *team is the number of threads that ran it: min(workers, tasks),
+ * because those tasks passed every barrier together, so each ran on a
+ * thread of its own at the same time. */
 int par__grain_threads(par_pool *pool, par_gil *gil, int workers, const struct par_grain *job,
-                       char *errmsg, size_t errlen, char *detail, size_t detlen);
+                       char *errmsg, size_t errlen, char *detail, size_t detlen, int *team);
 
 #endif

@@ -256,6 +256,13 @@ static void grain_runs_verified_and_records_its_sizes(void **state)
             assert_int_equal(cJSON_GetObjectItem(params, "steps")->valueint, 7);
             assert_string_equal(cJSON_GetObjectItem(params, "pattern")->valuestring, pats[p]);
             assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "verified")));
+            /* The team: the pool's grain tasks meet at every barrier, so
+             * min(-j, tasks) threads ran it (serial does not count). */
+            cJSON *team = cJSON_GetObjectItem(j, "workers_ran");
+            if (b == 0)
+                assert_true(cJSON_IsNull(team));
+            else
+                assert_int_equal(team->valueint, 3);
             cJSON_Delete(j);
             par_test_out_free(&r);
         }

@@ -170,6 +170,41 @@ static void every_workload_on_omp_has_the_serial_checksum(void **state)
     }
 }
 
+/* The team a run really had (issue 10's rule 2), on OpenMP: the threads of
+ * the parallel region, for map and for grain. OMP_THREAD_LIMIT=1 caps the
+ * region at one thread whatever -j asks, as libgomp does; the record must
+ * then say workers_ran 1 and carry a team warning, not claim 2 workers. */
+static cJSON *omp_record(char **env, const char *workload)
+{
+    struct par_test_out r = POOLMAP_ENV(env, "--json", "-b", "omp", "-j", "2", "-w", workload,
+                                        "--items", "2000", "--tasks", "4", "--steps", "3",
+                                        "--iterations", "100", "--reps", "1", "--warmup", "0");
+    cJSON *j = cJSON_Parse(r.out);
+    if (r.status != 0 || !j)
+        fail_msg("%s: exit %d, '%s' (stderr: %s)", workload, r.status, r.out, r.err);
+    par_test_out_free(&r);
+    return j;
+}
+
+static void omp_records_the_team_it_really_had(void **state)
+{
+    (void)state;
+    const char *w[] = { "map", "grain" };
+    for (size_t i = 0; i < 2; i++) {
+        char *free_env[] = { NULL };
+        cJSON *j = omp_record(free_env, w[i]);
+        assert_int_equal(cJSON_GetObjectItem(j, "workers_ran")->valueint, 2);
+        assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "team_warning")));
+        cJSON_Delete(j);
+
+        char *limit_env[] = { "OMP_THREAD_LIMIT=1", NULL };
+        j = omp_record(limit_env, w[i]);
+        assert_int_equal(cJSON_GetObjectItem(j, "workers_ran")->valueint, 1);
+        assert_true(cJSON_IsString(cJSON_GetObjectItem(j, "team_warning")));
+        cJSON_Delete(j);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +213,7 @@ int main(void)
         cmocka_unit_test(omp_schedule_spellings_as_libgomp_reads_them),
         cmocka_unit_test(a_thread_start_that_fails_is_our_line_and_a_json_record),
         cmocka_unit_test(every_workload_on_omp_has_the_serial_checksum),
+        cmocka_unit_test(omp_records_the_team_it_really_had),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
