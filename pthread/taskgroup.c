@@ -2,9 +2,11 @@
  *
  * DESIGN
  * A child is a record in the spawner's frame, pushed on the spawning
- * worker's deque as a tagged pointer (pool.c). Whoever pops or steals it
- * runs it through par__spawn_run: the function, its outcome into the
- * record, then one count of "done". The spawner counts its own completions
+ * worker's deque as a tagged pointer (pool.c). The spawner's sync runs the
+ * children of the group it syncs that it pops back itself inline, like
+ * calls; every other pop or steal runs a child through par__spawn_run.
+ * Either way: the function, its outcome into the record, then one count of
+ * "done". The spawner counts its own completions
  * in a plain field (`done_here`: only its thread runs children it popped
  * from its own deque, so no atomic is needed); a thief counts in
  * `done_stolen` with one seq_cst add — the last touch of the record and the
@@ -40,9 +42,8 @@ static void note_code(par_task_group *g, int code)
         atomic_compare_exchange_strong(&g->code, &none, code);
 }
 
-/* Runs c here and now. The group's code is only touched on failure: a
- * compare-and-swap per child would be a locked instruction on every node
- * of a tree. */
+/* Runs c here and now: its outcome goes into its record, and the group's
+ * code (an atomic shared with thieves) is only touched when it failed. */
 static inline void run_here(struct par_spawn *c)
 {
     void *r = NULL;
