@@ -88,6 +88,20 @@ foreach(p poolmap parmap parcompare fibserver)
   endif()
 endforeach()
 install(TARGETS ${PAR_INSTALLED_PROGRAMS} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# Helper programs parcompare runs but users do not (GNU's libexec): the
+# overhead suite. parcompare finds it from its own folder through
+# PAR_LIBEXEC_FROM_BIN (apps/parcompare/CMakeLists.txt), a relative path, so
+# a moved prefix still works. PAR_INSTALLED_HELPERS: for tests/install.
+set(PAR_INSTALLED_HELPERS "")
+if(TARGET bench_overhead AND TARGET parcompare)
+  list(APPEND PAR_INSTALLED_HELPERS bench_overhead)
+  install(TARGETS bench_overhead RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/parcompare)
+  if(DEFINED _par_bin_to_lib)   # our relative run path (ParLibrary.cmake), from libexec
+    file(RELATIVE_PATH _par_helper_to_lib ${CMAKE_INSTALL_FULL_LIBEXECDIR}/parcompare
+         ${CMAKE_INSTALL_FULL_LIBDIR})
+    set_target_properties(bench_overhead PROPERTIES INSTALL_RPATH "$ORIGIN/${_par_helper_to_lib}")
+  endif()
+endif()
 # parcompare --python finds these beside itself (../share/parcompare/python).
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/bench/python/
         DESTINATION ${CMAKE_INSTALL_DATADIR}/parcompare/python FILES_MATCHING PATTERN "*.py")

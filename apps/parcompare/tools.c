@@ -206,13 +206,19 @@ static void probe_gnuplot(struct par__tools *t)
     }
 }
 
+#ifndef PAR_LIBEXEC_FROM_BIN
+#define PAR_LIBEXEC_FROM_BIN "../libexec/parcompare"
+#endif
+
 /* The overhead suite is built in <build>/bench, beside <build>/apps; an
- * installed parcompare may have it in its own folder. */
+ * installed parcompare has it in <prefix>/libexec/parcompare (GNU's place for
+ * programs that programs run), found relative to bin so that a moved prefix
+ * works; a hand-made layout may keep it beside poolmap. */
 static void find_overhead(struct par__tools *t, const char *bindir)
 {
-    static const char *const where[] = { "", "/../bench" };
+    static const char *const where[] = { "", "/../bench", "/" PAR_LIBEXEC_FROM_BIN };
     for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
-        char cand[PAR__PATH_LEN + 32];
+        char cand[PAR__PATH_LEN + 64];
         snprintf(cand, sizeof cand, "%s%s/bench_overhead", bindir, where[i]);
         if (is_executable_file(cand) && strlen(cand) < sizeof t->overhead) {
             snprintf(t->overhead, sizeof t->overhead, "%s", cand);
@@ -220,8 +226,8 @@ static void find_overhead(struct par__tools *t, const char *bindir)
         }
     }
     snprintf(t->why_no_overhead, sizeof t->why_no_overhead,
-             "bench_overhead was not found beside poolmap or in ../bench (build target "
-             "bench_overhead)");
+             "bench_overhead was not found beside poolmap, in ../bench or in "
+             PAR_LIBEXEC_FROM_BIN " (build target bench_overhead)");
 }
 
 int par__tools_probe(struct par__tools *t, const char *bindir, const char *mpirun,

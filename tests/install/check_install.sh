@@ -6,22 +6,28 @@
 # passed, 1 a check failed, 77 skipped (with the reason).
 #
 #   check_install.sh tree    <src> <build> <cc> <sanitize> <parts> <programs> <help2man>
+#                            <helpers> <libexecdir>
 #       installs the build tree <build> (this configuration, libraries as
 #       built: static unless BUILD_SHARED_LIBS), then MOVES the prefix, so the
 #       programs, the CMake package and the pkg-config files must all work
 #       from where they are and nothing may point back into the build tree.
 #   check_install.sh shared  <src> <build> <cc> <sanitize> <parts> <programs> <help2man>
+#                            <helpers> <libexecdir>
 #       configures and builds <src> afresh with BUILD_SHARED_LIBS=ON (tests
 #       off), installs it and deletes that build tree before the checks.
 # Whenever shared libraries were installed it also checks their SONAMEs and,
 # with nm -D, that the public API is exported and no par__ symbol is.
 # <parts> and <programs> are ';'-separated lists of what this configuration
-# built; <help2man> is 1 when man pages were built.
+# built; <help2man> is 1 when man pages were built; <helpers> the programs
+# parcompare runs from <libexecdir>/parcompare (bench_overhead), if any.
 set -eu
 
 mode=$1 src=$2 build=$3 cc=$4 sanitize=$5 parts=$6 programs=$7 help2man=$8
+helpers=${9:-} libexecdir=${10:-libexec}
+libexec_from_bin=../$libexecdir/parcompare   # as parcompare spells it (bin and libexec: one level)
 parts=$(echo "$parts" | tr ';' ' ')
 programs=$(echo "$programs" | tr ';' ' ')
+helpers=$(echo "$helpers" | tr ';' ' ')
 
 fail() { echo "install test ($mode): $*" >&2; exit 1; }
 say() { echo "install test ($mode): $*"; }
@@ -55,7 +61,7 @@ if [ "$mode" = shared ]; then
     # Only what is installed (the examples and benchmarks are not).
     targets=""
     for p in $parts; do targets="$targets par_$p"; done
-    targets="$targets $programs"
+    targets="$targets $programs $helpers"
     [ "$help2man" = 1 ] && targets="$targets par_man_pages"
     # shellcheck disable=SC2086  # $targets is a list
     cmake --build "$tmp/build" -j 2 --target $targets >"$tmp/build.log" 2>&1 ||
@@ -154,6 +160,21 @@ case " $programs " in *" parcompare "*)
         --items 1000 --reps 1 --warmup 0 --no-story --out "$tmp/pc-out" \
         >"$tmp/pc.log" 2>&1 || { cat "$tmp/pc.log"; fail "installed parcompare failed"; }
     [ -s "$tmp/pc-out/results.json" ] || fail "installed parcompare wrote no results.json"
+esac
+for h in $helpers; do
+    [ -x "$prefix/$libexecdir/parcompare/$h" ] || fail "$libexecdir/parcompare/$h is not installed"
+done
+case " $programs $helpers " in *" parcompare "*" bench_overhead "*)
+    # The overhead suite, run by the installed parcompare from the moved
+    # prefix's libexec: a measured row, not "bench_overhead was not found".
+    "$prefix/bin/parcompare" --overhead --workloads map --backends serial,pthread \
+        --workers 1 --items 1000 --reps 1 --warmup 0 --no-story --out "$tmp/pc-oh" \
+        >"$tmp/pc-oh.log" 2>&1 || { cat "$tmp/pc-oh.log"; fail "installed parcompare --overhead failed"; }
+    oh=$(tr -d ' \t\n' <"$tmp/pc-oh/results.json" | sed -n 's/.*"overhead":{//p')
+    echo "$oh" | grep -q "\"backend\":\"pthread\",\"command\":\"$prefix/bin/$libexec_from_bin/bench_overhead" &&
+        echo "$oh" | grep -q '"status":"ok"' ||
+        { cat "$tmp/pc-oh.log"; fail "installed parcompare did not run $libexecdir/parcompare/bench_overhead"; }
+    say "parcompare runs the overhead suite from $libexecdir/parcompare"
 esac
 say "programs: --version prints $version; poolmap and parcompare run from the prefix"
 
