@@ -61,29 +61,12 @@ static struct par_test_out pc(char *const *env, const char *out, const char *con
     return r;
 }
 
+/* The text of <tmpdir>/<out>/<name> (caller frees), NULL when unreadable. */
 static char *slurp(const char *out, const char *name)
 {
     char path[600];
     snprintf(path, sizeof path, "%s/%s/%s", tmpdir, out, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int c;
-    while ((c = fgetc(f)) != EOF) {
-        if (len + 2 > cap) {
-            cap = cap ? cap * 2 : 4096;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-        buf[len++] = (char)c;
-    }
-    fclose(f);
-    if (!buf)
-        buf = calloc(1, 1);
-    buf[len] = '\0';
-    return buf;
+    return par_test_slurp(path);
 }
 
 static cJSON *load_json(const char *out, const char *name)
