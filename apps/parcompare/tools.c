@@ -216,7 +216,7 @@ static void probe_gnuplot(struct par__tools *t)
  * works; a hand-made layout may keep it beside poolmap. */
 static void find_overhead(struct par__tools *t, const char *bindir)
 {
-    static const char *const where[] = { "", "/../bench", "/" PAR_LIBEXEC_FROM_BIN };
+    static const char *const where[] = { "", "/../bench", ("/" PAR_LIBEXEC_FROM_BIN) };
     for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
         char cand[PAR__PATH_LEN + 64];
         snprintf(cand, sizeof cand, "%s%s/bench_overhead", bindir, where[i]);
