@@ -25,7 +25,7 @@ void par__progress_init(struct par__progress *pg, size_t total)
 
 /* The total counts the grain sweep's points by estimate (a point whose
  * time was off may add a finer one): it grows with the count rather than
- * print [253/240]. */
+ * print [253/240]. Done once, at each start: every done follows one. */
 static void keep_total_ahead(struct par__progress *pg, size_t shown)
 {
     if (pg->total < shown)
@@ -48,7 +48,6 @@ void par__progress_done(struct par__progress *pg, const char *what, const char *
                         int failed)
 {
     pg->done++;
-    keep_total_ahead(pg, pg->done);
     if (pg->tty && !failed)
         return; /* the next start (or the end) rewrites the line */
     clear_line(pg);

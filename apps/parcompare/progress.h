@@ -20,7 +20,8 @@ void par__progress_init(struct par__progress *pg, size_t total);
 /* A point starts: on a terminal, rewrite the status line. */
 void par__progress_start(struct par__progress *pg, const char *what);
 
-/* A point ended with a one-line outcome; failed points are always shown. */
+/* A point (announced by par__progress_start) ended with a one-line
+ * outcome; failed points are always shown. */
 void par__progress_done(struct par__progress *pg, const char *what, const char *outcome,
                         int failed);
 
