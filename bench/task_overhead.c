@@ -1,7 +1,8 @@
 /* Task overhead: what one tiny task costs on a thread pool, and what an idle
  * pool costs when it has nothing to do. Not a test: numbers, not verdicts.
  *
- * For each pool, N empty tasks (each only bumps a counter, so that the count
+ * For each pool, N empty tasks (each only counts itself in a per-thread
+ * tally, tally.h, so that the count
  * can be verified) are submitted from one thread and awaited, with 2 workers:
  *   par_pool, futures     one future per task: when WINDOW futures are
  *                         outstanding, the older half is awaited and
@@ -14,8 +15,9 @@
  *   par_pool, task group  a task running on the pool spawns the tasks into
  *     spawn/sync          task groups (taskgroup.h) of WINDOW children each
  *                         and syncs each group: no allocation per task;
- *   GLib GThreadPool      g_thread_pool_push, then a GCond signalled by the
- *                         last task (GLib has no join);
+ *   GLib GThreadPool      g_thread_pool_push, then g_thread_pool_free with
+ *                         wait (GLib has no join; a pool per run, started
+ *                         before the clock);
  *   OpenMP tasks          `omp task` in a `single` region of 2 threads, then
  *                         `taskwait` (libgomp; the producer is one of the 2).
  * The pools are created before the clock starts. Each measurement runs
@@ -43,6 +45,7 @@
 #include "error.h"
 #include "pool.h"
 #include "taskgroup.h"
+#include "tally.h"
 
 #ifdef PAR_BENCH_GLIB
 #include <glib.h>
@@ -56,11 +59,9 @@
 #define WINDOW 2048
 #define MAX_REPS 101
 
-static _Atomic long counter;
-
 static void check_count(const char *who, long n)
 {
-    long got = atomic_load(&counter);
+    long got = tally_sum();
     if (got != n) {
         fprintf(stderr, "bench_task_overhead: %s ran %ld tasks, not %ld\n", who, got, n);
         exit(1);
@@ -90,7 +91,7 @@ static int empty_task(void *arg, void **result)
 {
     (void)arg;
     (void)result;
-    atomic_fetch_add_explicit(&counter, 1, memory_order_relaxed);
+    tally_add();
     return 0;
 }
 
@@ -117,7 +118,7 @@ static void await_range(par_future **fs, long from, long to)
 static double ours_futures(par_pool *p, long n)
 {
     static par_future *fs[WINDOW];
-    atomic_store(&counter, 0);
+    tally_zero();
     double t0 = par_now_s();
     long head = 0;
     for (long i = 0; i < n; i++) {
@@ -137,7 +138,7 @@ static double ours_futures(par_pool *p, long n)
 
 static double ours_join(par_pool *p, long n)
 {
-    atomic_store(&counter, 0);
+    tally_zero();
     double t0 = par_now_s();
     for (long i = 0; i < n; i++) {
         int rc = par_pool_submit(p, empty_task, NULL, NULL);
@@ -201,7 +202,7 @@ static int group_task(void *arg, void **result)
 static double ours_nested(par_pool *p, long n, int group)
 {
     struct nested_job j = { n, group };
-    atomic_store(&counter, 0);
+    tally_zero();
     double t0 = par_now_s();
     par_future *f;
     int rc = par_pool_submit(p, group ? group_task : nested_futures_task, &j, &f);
@@ -219,40 +220,38 @@ static double ours_nested(par_pool *p, long n, int group)
 /* ---- GLib ---------------------------------------------------------------- */
 
 #ifdef PAR_BENCH_GLIB
-struct glib_done {
-    GMutex m;
-    GCond c;
-    long target;
-    int done;
-};
-
-static struct glib_done gdone;
-
 static void glib_task(gpointer data, gpointer user)
 {
     (void)data;
     (void)user;
-    long k = atomic_fetch_add_explicit(&counter, 1, memory_order_relaxed) + 1;
-    if (k == gdone.target) {
-        g_mutex_lock(&gdone.m);
-        gdone.done = 1;
-        g_cond_signal(&gdone.c);
-        g_mutex_unlock(&gdone.m);
-    }
+    tally_add();
 }
 
-static double glib_run(GThreadPool *gp, long n)
+/* A pool of WORKERS exclusive threads, started now (before any clock). */
+static GThreadPool *glib_pool(void)
 {
-    atomic_store(&counter, 0);
-    gdone.target = n;
-    gdone.done = 0;
+    GError *err = NULL;
+    GThreadPool *gp = g_thread_pool_new(glib_task, NULL, WORKERS, TRUE, &err);
+    if (!gp) {
+        fprintf(stderr, "bench_task_overhead: g_thread_pool_new: %s\n",
+                err ? err->message : "failed");
+        exit(1);
+    }
+    return gp;
+}
+
+/* GLib has no join: the run ends with g_thread_pool_free(wait), which
+ * returns once every pushed task has run (the pool's threads then leave:
+ * about 0.1 ns per task of 1 M). So each run has a pool of its own, made
+ * before the clock starts. */
+static double glib_run(long n)
+{
+    GThreadPool *gp = glib_pool();
+    tally_zero();
     double t0 = par_now_s();
     for (long i = 0; i < n; i++)
         g_thread_pool_push(gp, GINT_TO_POINTER(1), NULL);   /* data must be non-NULL */
-    g_mutex_lock(&gdone.m);
-    while (!gdone.done)
-        g_cond_wait(&gdone.c, &gdone.m);
-    g_mutex_unlock(&gdone.m);
+    g_thread_pool_free(gp, FALSE, TRUE);
     double t = par_now_s() - t0;
     check_count("GThreadPool", n);
     return t;
@@ -264,14 +263,14 @@ static double glib_run(GThreadPool *gp, long n)
 #ifdef PAR_BENCH_OPENMP
 static double omp_run(long n)
 {
-    atomic_store(&counter, 0);
+    tally_zero();
     double t0 = par_now_s();
 #pragma omp parallel num_threads(WORKERS)
 #pragma omp single
     {
         for (long i = 0; i < n; i++) {
 #pragma omp task
-            atomic_fetch_add_explicit(&counter, 1, memory_order_relaxed);
+            tally_add();
         }
 #pragma omp taskwait
     }
@@ -377,14 +376,13 @@ int main(int argc, char **argv)
         idle_ours = idle_s > 0 ? idle_cpu_s(idle_s) : 0;
 
 #ifdef PAR_BENCH_GLIB
-    GThreadPool *gp = g_thread_pool_new(glib_task, NULL, WORKERS, TRUE, NULL);
-    g_mutex_init(&gdone.m);
-    g_cond_init(&gdone.c);
+    GThreadPool *gp = NULL;
     if (run_glib) {
-        glib_run(gp, 10000);
+        glib_run(10000);
         for (int r = 0; r < reps; r++)
-            t[r] = glib_run(gp, n);
+            t[r] = glib_run(n);
         report("GLib GThreadPool", t, reps, n);
+        gp = glib_pool();   /* left idle: measured below, then freed */
         idle_glib = idle_s > 0 ? idle_cpu_s(idle_s) : 0;
     }
 #else
@@ -416,9 +414,8 @@ int main(int argc, char **argv)
 #endif
     }
 #ifdef PAR_BENCH_GLIB
-    g_thread_pool_free(gp, FALSE, TRUE);
-    g_cond_clear(&gdone.c);
-    g_mutex_clear(&gdone.m);
+    if (gp)
+        g_thread_pool_free(gp, FALSE, TRUE);
 #endif
     par_pool_destroy(p);
     return 0;
