@@ -88,11 +88,17 @@
  * signalled only when the sleepers outnumber the signals already on their
  * way (`wakes_pending`, decremented by every wake-up, so it may undercount
  * but never overcount: an overcount would leave work queued with every
- * worker asleep). Blocked submitters: every take from the shared queue
- * that finds one asleep (`room_waiting`) signals one, so one freed slot
- * releases one blocked submit (like par_queue's get/put); a submitter that
- * leaves its wait without using a slot it was woken for (deadline,
- * shutdown) passes the signal on.
+ * worker asleep). Blocked submitters, the same way: a take from the shared
+ * queue signals one (`room_cond`) when those asleep (`room_waiting`)
+ * outnumber the signals on their way (`room_wakes_pending`), so one freed
+ * slot still releases one blocked submit (like par_queue's get/put), but
+ * the takes made while a woken submitter gets back onto a CPU do not each
+ * take the lock to signal it again (they did: 30-50 signals per sleep,
+ * a lock convoy between the workers and the submitter). A woken submitter
+ * consumes a pending signal, then (fence) looks at the queue, so a take
+ * that saw the signal still pending and did not signal is seen by that
+ * look (store-buffering again). A submitter that leaves its wait without
+ * using a slot it was woken for (deadline, shutdown) passes the signal on.
  *
  * Destroy waits for a quiet pool and every worker's exit, then joins them,
  * so no thread touches a freed pool. Deques live until destroy (thieves
@@ -159,6 +165,8 @@ struct par_pool {
     _Atomic int sleepers;     /* workers asleep on work_cond */
     _Atomic int wakes_pending;   /* work_cond signals not yet consumed; <= sleepers */
     _Atomic int room_waiting; /* submitters asleep on room_cond */
+    _Atomic int room_wakes_pending;   /* room_cond signals not yet consumed;
+                                         <= room_waiting */
     _Atomic int help_waiting; /* helping workers asleep on help_cond */
     _Atomic int asleep;       /* sleepers + help_waiting: a pusher's one load */
     _Atomic int quiet_waiters;   /* join / shutdown asleep on idle_cond */
@@ -367,16 +375,26 @@ static int take_spilled_locked(par_pool *p, struct task *t)
     return 1;
 }
 
+/* One more room_cond signal is on its way, if a blocked submitter has none
+ * yet (caller holds the lock). */
+static void room_signal_locked(par_pool *p)
+{
+    if (p->room_waiting > p->room_wakes_pending) {
+        p->room_wakes_pending++;
+        par__signal(&p->room_cond);
+    }
+}
+
 /* A task left the shared queue: one slot is free, so one blocked submitter
- * (if any sleeps) is woken to use it (DESIGN). */
+ * (if any sleeps and no signal is on its way to it) is woken to use it
+ * (DESIGN). */
 static void room_made(par_pool *p)
 {
     full_fence();
-    if (load_int(&p->room_waiting) == 0)
+    if (load_int(&p->room_waiting) <= load_int(&p->room_wakes_pending))
         return;
     par__lock(&p->lock);
-    if (p->room_waiting > 0)
-        par__signal(&p->room_cond);
+    room_signal_locked(p);
     par__unlock(&p->lock);
 }
 
@@ -888,17 +906,26 @@ static int wait_for_room(par_pool *p, const struct par__deadline *d)
     atomic_fetch_add(&p->room_waiting, 1);
     full_fence();   /* announce, then look again (DESIGN) */
     while (!p->shutdown && !has_room_locked(p)) {
-        if (par__wait_until(&p->room_cond, &p->lock, d) == ETIMEDOUT) {
+        int timed_out = par__wait_until(&p->room_cond, &p->lock, d) == ETIMEDOUT;
+        /* A signal is consumed (a spurious wake-up or a deadline too: one
+         * signal too many later, never one too few), then we look again
+         * after a fence (DESIGN). */
+        if (p->room_wakes_pending > 0)
+            p->room_wakes_pending--;
+        full_fence();
+        if (timed_out) {
             if (!p->shutdown && !has_room_locked(p))
                 rc = PAR_ETIMEDOUT;
             break;
         }
     }
-    atomic_fetch_sub(&p->room_waiting, 1);
+    int left = atomic_fetch_sub(&p->room_waiting, 1) - 1;
+    if (p->room_wakes_pending > left)
+        p->room_wakes_pending = left;   /* signals on their way to nobody */
     /* Leaving without using room that a signal may have been meant for
      * (shutdown, or a signal that raced with our deadline): pass it on. */
-    if ((p->shutdown || rc != 0) && p->room_waiting > 0)
-        par__signal(&p->room_cond);
+    if (p->shutdown || rc != 0)
+        room_signal_locked(p);
     par__unlock(&p->lock);
     return rc;
 }

@@ -2,7 +2,10 @@
  * deterministic tests: orderings are forced with gates (events), never
  * with sleeps; a regression shows as a hang (ctest's TIMEOUT fails it).
  *   1. A submitter blocked on a full queue is woken as soon as one slot
- *      frees — not only once the queue has drained to half.
+ *      frees — not only once the queue has drained to half. With two
+ *      blocked, each freed slot releases one of them, also when a third
+ *      blocked submitter has left at its deadline (the count of signals on
+ *      their way must not stand in for a signal nobody sent).
  *   2. A done callback run in the thread that cancelled a future (outside
  *      the pool) may call par_pool_join or par_pool_shutdown(p, 1, 0): they
  *      do not wait for that callback itself (CPython's shutdown(wait=True)
@@ -10,6 +13,7 @@
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -124,6 +128,94 @@ static void pool_timed_submit_takes_a_slot_that_frees_before_its_deadline(void *
     one_slot_frees(3600.0);   /* an hour: only a lost wake-up could reach it */
 }
 
+/* Two submitters block on a full queue (capacity 2, 1 worker); slots free
+ * one at a time, each taken by one submitter. A third, timed one blocks
+ * too and leaves at its deadline before any slot frees. */
+struct returned {
+    struct submitter s;
+    sem_t *done;   /* posted when the submit returned */
+};
+
+static void *submit_and_post(void *arg)
+{
+    struct returned *r = arg;
+    submit_one(&r->s);
+    sem_post(r->done);
+    return NULL;
+}
+
+static void start_blocked(struct returned *r, pthread_t *t)
+{
+    assert_int_equal(pthread_create(t, NULL, submit_and_post, r), 0);
+    while (atomic_load(&r->s.tid) == 0)
+        sched_yield();
+    wait_until_asleep((pid_t)atomic_load(&r->s.tid));
+}
+
+static void two_blocked_submitters_get_one_slot_each(int with_deadline_leaver)
+{
+    par_pool *p;
+    assert_int_equal(par_pool_create(&p, 1, 2), 0);
+    struct gate g1, g2, hold;
+    gate_init(&g1, 0, 0);
+    gate_init(&g2, 0, 0);
+    gate_init(&hold, 0, 0);
+    assert_int_equal(par_pool_submit(p, gate_task, &g1, NULL), 0);
+    assert_int_equal(par_event_wait(g1.started, PAR_FOREVER), 0);
+    assert_int_equal(par_pool_submit(p, gate_task, &g2, NULL), 0);
+    assert_int_equal(par_pool_submit(p, gate_task, &hold, NULL), 0);
+    assert_int_equal(par_pool_try_submit(p, double_task, NULL, NULL), PAR_EAGAIN);
+
+    sem_t done, left;
+    assert_int_equal(sem_init(&done, 0, 0), 0);
+    assert_int_equal(sem_init(&left, 0, 0), 0);
+    struct returned a = { { p, PAR_FOREVER, 0, 1 }, &done };
+    struct returned b = { { p, PAR_FOREVER, 0, 1 }, &done };
+    struct returned c = { { p, 0.05, 0, 1 }, &left };
+    pthread_t ta, tb, tc;
+    start_blocked(&a, &ta);
+    start_blocked(&b, &tb);
+    if (with_deadline_leaver) {
+        start_blocked(&c, &tc);
+        assert_int_equal(sem_wait(&left), 0);   /* nothing frees before its deadline */
+        assert_int_equal(pthread_join(tc, NULL), 0);
+        assert_int_equal(c.s.rc, PAR_ETIMEDOUT);
+    }
+
+    /* The worker finishes g1 and takes g2 (held in it): one slot frees,
+     * one submitter takes it. Then it finishes g2 and takes hold: one more
+     * slot, for the other. Each sem_wait hangs if a wake-up was lost. */
+    par_event_set(g1.release);
+    assert_int_equal(sem_wait(&done), 0);
+    par_event_set(g2.release);
+    assert_int_equal(sem_wait(&done), 0);
+    assert_int_equal(pthread_join(ta, NULL), 0);
+    assert_int_equal(pthread_join(tb, NULL), 0);
+    assert_int_equal(a.s.rc, 0);
+    assert_int_equal(b.s.rc, 0);
+
+    par_event_set(hold.release);
+    assert_int_equal(par_pool_join(p, PAR_FOREVER), 0);
+    par_pool_destroy(p);
+    sem_destroy(&done);
+    sem_destroy(&left);
+    gate_fini(&g1);
+    gate_fini(&g2);
+    gate_fini(&hold);
+}
+
+static void pool_two_blocked_submitters_each_get_a_freed_slot(void **state)
+{
+    (void)state;
+    two_blocked_submitters_get_one_slot_each(0);
+}
+
+static void pool_a_submitter_leaving_at_its_deadline_costs_no_wake_up(void **state)
+{
+    (void)state;
+    two_blocked_submitters_get_one_slot_each(1);
+}
+
 /* ---- 2. join / shutdown(wait) from an outside cancel's callback ------------ */
 
 struct cb_calls {
@@ -226,6 +318,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pool_blocked_submit_is_woken_when_one_slot_frees),
         cmocka_unit_test(pool_timed_submit_takes_a_slot_that_frees_before_its_deadline),
+        cmocka_unit_test(pool_two_blocked_submitters_each_get_a_freed_slot),
+        cmocka_unit_test(pool_a_submitter_leaving_at_its_deadline_costs_no_wake_up),
         cmocka_unit_test(pool_join_from_an_outside_cancels_callback_returns),
         cmocka_unit_test(pool_shutdown_wait_from_an_outside_cancels_callback_returns),
         cmocka_unit_test(pool_shutdown_wait_from_a_callback_of_shutdown_cancel_returns),
