@@ -18,8 +18,8 @@
  * happen-before the read (the benchmark reads after join / result /
  * taskwait / g_thread_pool_free, which order them). Past TALLY_SLOTS live
  * threads, the rest share one overflow counter (exact, slower). Zeroing is
- * only allowed while no thread counts. Header-only, one tally per program
- * (static storage). */
+ * only allowed while no thread counts. Header-only: one tally per
+ * translation unit that includes it (static storage). */
 #ifndef PAR_BENCH_TALLY_H
 #define PAR_BENCH_TALLY_H
 
@@ -50,6 +50,8 @@ static pthread_once_t tally_once = PTHREAD_ONCE_INIT;
 static void tally_give_back(void *v)
 {
     int s = (int)(intptr_t)v - 1;
+    tally_mine = TALLY_SLOTS;   /* a later event of this exiting thread (another
+                                   key's destructor) must not touch the slot */
     pthread_mutex_lock(&tally_lock);
     tally_free[tally_nfree++] = s;
     pthread_mutex_unlock(&tally_lock);

@@ -93,11 +93,14 @@
  * outnumber the signals on their way (`room_wakes_pending`), so one freed
  * slot still releases one blocked submit (like par_queue's get/put), but
  * the takes made while a woken submitter gets back onto a CPU do not each
- * take the lock to signal it again (they did: 30-50 signals per sleep,
- * a lock convoy between the workers and the submitter). A woken submitter
- * consumes a pending signal, then (fence) looks at the queue, so a take
- * that saw the signal still pending and did not signal is seen by that
- * look (store-buffering again). A submitter that leaves its wait without
+ * take the lock to signal it again (they did: 19-48 signals per sleep, a
+ * lock convoy between the workers and the submitter). A take skips the
+ * signal only when it sees no more waiters than signals on their way, read
+ * as one consistent pair (room_made: waiters first, acquire): then every
+ * waiter it saw has a signal coming, and each woken submitter consumes its
+ * signal, then (fence) looks at the queue, so it sees that take's free
+ * slot (store-buffering again); a submitter that blocks later sees it
+ * after its own announce and fence. A submitter that leaves its wait without
  * using a slot it was woken for (deadline, shutdown) passes the signal on.
  *
  * Destroy waits for a quiet pool and every worker's exit, then joins them,
@@ -391,7 +394,15 @@ static void room_signal_locked(par_pool *p)
 static void room_made(par_pool *p)
 {
     full_fence();
-    if (load_int(&p->room_waiting) <= load_int(&p->room_wakes_pending))
+    /* `room_waiting` first, with acquire, then `room_wakes_pending`: a
+     * woken submitter consumes its signal before it leaves (both
+     * read-modify-writes), so a count of waiters that already shows it
+     * gone also shows its signal consumed. Read the other way round (or in
+     * an unspecified order, as one expression), an old pending count could
+     * meet the new waiter count and hide a submitter asleep with no signal
+     * coming (DESIGN). */
+    int waiting = atomic_load_explicit(&p->room_waiting, memory_order_acquire);
+    if (waiting <= load_int(&p->room_wakes_pending))
         return;
     par__lock(&p->lock);
     room_signal_locked(p);
