@@ -71,9 +71,9 @@ static void tally_claim(void)
     int s = tally_nfree > 0 ? tally_free[--tally_nfree]
                             : tally_used < TALLY_SLOTS ? tally_used++ : TALLY_SLOTS;
     pthread_mutex_unlock(&tally_lock);
-    if (s < TALLY_SLOTS && pthread_setspecific(tally_key, (void *)(intptr_t)(s + 1)) != 0)
-        tally_give_back((void *)(intptr_t)(s + 1)), s = TALLY_SLOTS;
     tally_mine = s;
+    if (s < TALLY_SLOTS && pthread_setspecific(tally_key, (void *)(intptr_t)(s + 1)) != 0)
+        tally_give_back((void *)(intptr_t)(s + 1));   /* and count in the overflow */
 }
 
 /* Counts one event of the calling thread. */

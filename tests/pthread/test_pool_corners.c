@@ -67,6 +67,16 @@ static void *submit_one(void *arg)
     return NULL;
 }
 
+/* Starts thread *t running fn(arg), which stores its tid in *tid first,
+ * and waits until that thread sleeps (blocked in the call under test). */
+static void start_until_asleep(pthread_t *t, void *(*fn)(void *), void *arg, _Atomic int *tid)
+{
+    assert_int_equal(pthread_create(t, NULL, fn, arg), 0);
+    while (atomic_load(tid) == 0)
+        sched_yield();
+    wait_until_asleep((pid_t)atomic_load(tid));
+}
+
 static void one_slot_frees(double timeout_s)
 {
     /* 2 workers, capacity 4: both workers held in gates, then 4 queued
@@ -91,10 +101,7 @@ static void one_slot_frees(double timeout_s)
     /* A third thread submits and blocks on the full queue. */
     struct submitter s = { p, timeout_s, 0, 1 };
     pthread_t t;
-    assert_int_equal(pthread_create(&t, NULL, submit_one, &s), 0);
-    while (atomic_load(&s.tid) == 0)
-        sched_yield();
-    wait_until_asleep((pid_t)atomic_load(&s.tid));
+    start_until_asleep(&t, submit_one, &s, &s.tid);
 
     /* One worker finishes and takes g3 (and blocks in it): 3 of 4 queued.
      * The submitter must get that slot now; nothing else will ever free
@@ -144,14 +151,6 @@ static void *submit_and_post(void *arg)
     return NULL;
 }
 
-static void start_blocked(struct returned *r, pthread_t *t)
-{
-    assert_int_equal(pthread_create(t, NULL, submit_and_post, r), 0);
-    while (atomic_load(&r->s.tid) == 0)
-        sched_yield();
-    wait_until_asleep((pid_t)atomic_load(&r->s.tid));
-}
-
 static void two_blocked_submitters_get_one_slot_each(int with_deadline_leaver)
 {
     par_pool *p;
@@ -173,10 +172,10 @@ static void two_blocked_submitters_get_one_slot_each(int with_deadline_leaver)
     struct returned b = { { p, PAR_FOREVER, 0, 1 }, &done };
     struct returned c = { { p, 0.05, 0, 1 }, &left };
     pthread_t ta, tb, tc;
-    start_blocked(&a, &ta);
-    start_blocked(&b, &tb);
+    start_until_asleep(&ta, submit_and_post, &a, &a.s.tid);
+    start_until_asleep(&tb, submit_and_post, &b, &b.s.tid);
     if (with_deadline_leaver) {
-        start_blocked(&c, &tc);
+        start_until_asleep(&tc, submit_and_post, &c, &c.s.tid);
         assert_int_equal(sem_wait(&left), 0);   /* nothing frees before its deadline */
         assert_int_equal(pthread_join(tc, NULL), 0);
         assert_int_equal(c.s.rc, PAR_ETIMEDOUT);
