@@ -20,21 +20,35 @@
  *                         before the clock);
  *   OpenMP tasks          `omp task` in a `single` region of 2 threads, then
  *                         `taskwait` (libgomp; the producer is one of the 2).
- * The pools are created before the clock starts. Each measurement runs
- * --reps times; the median and the minimum are printed, in ns per task.
- * Counts are checked after every run: a run that lost a task aborts the
+ *                         libgomp runs a task at once, in the producer,
+ *                         while more than 64 x (team size) tasks wait
+ *                         (GOMP_task in gcc's libgomp/task.c): with empty
+ *                         tasks, a run is partly a serial loop, and its time
+ *                         depends on how much the other thread takes;
+ *   serial loop           the empty task called N times, no pool: the floor.
+ * The pools are created, and every row run once untimed, before any clock
+ * starts. Then --reps rounds: each round runs every row once, in turn, each
+ * run after a pause of SETTLE_S (so that libgomp's threads, which spin for
+ * a few ms after a region, have stopped). Rounds, not all of one row's runs
+ * in a row: the host's slow and fast phases (they move every row 2-4x
+ * here) then fall on every row alike. Printed: each row's median in ns per
+ * task with its 95 % confidence interval (order statistics, common/ci.h;
+ * 6 runs at least), and each par_pool row against each peer pool as the
+ * median of the per-round ratios, with its interval: "faster" or "slower"
+ * only when the interval excludes 1 (Hoefler & Belli, SC'15, rules 5 and
+ * 9). Counts are checked after every run: a run that lost a task aborts the
  * benchmark instead of reporting a number.
  *
- * Idle cost: right after its runs, each pool is left alone for 1 s while
+ * Idle cost: right after its warm-up, each pool is left alone for 1 s while
  * the main thread sleeps; the process CPU time used meanwhile
  * (CLOCK_PROCESS_CPUTIME_ID) is what idle workers burned. (GLib's runs
- * each have a pool of their own, so its idle pool is one more, made before
- * its runs and idle since.) Pools measured earlier still exist then (idle
- * too), so each line also contains the lines above it; par_pool is
- * measured first, alone.
+ * each have a pool of their own, so its idle pool is one more, made for
+ * this.) Pools measured earlier still exist then (idle too), so each line
+ * also contains the lines above it; par_pool is measured first, alone.
  *
  *   bench_task_overhead [--tasks N] [--reps R] [--idle-seconds S]
- *                       [--only futures|join|nested|group|glib|omp]
+ *                       [--only ROW[,ROW...]]
+ *   ROW: futures join nested group glib omp serial (default: all)
  */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -43,6 +57,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ci.h"
 #include "clock.h"
 #include "error.h"
 #include "pool.h"
@@ -284,18 +299,130 @@ static double omp_run(long n)
 
 /* ---- driver -------------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
+/* One row of the table: a pool and a way of feeding it. */
+struct row {
+    const char *key;    /* --only name */
+    const char *name;   /* as printed */
+    int ours;           /* a par_pool row (compared with the peers) */
+    int peer;           /* another pool: our rows get a ratio against it */
+    double (*run)(par_pool *p, long n);
+    int enabled;
+    double t[MAX_REPS]; /* seconds of round r's run, in round order */
+};
+
+/* The floor: the same empty task called n times in a loop, no pool, through
+ * a pointer the compiler cannot see through (a pool calls it that way). */
+static double run_serial(par_pool *p, long n)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    (void)p;
+    par_task_fn volatile fn = empty_task;
+    tally_zero();
+    double t0 = par_now_s();
+    for (long i = 0; i < n; i++) {
+        void *ignored = NULL;
+        fn(NULL, &ignored);
+    }
+    double t = par_now_s() - t0;
+    check_count("serial loop", n);
+    return t;
 }
 
-static void report(const char *name, double *t, int reps, long n)
+static double run_futures(par_pool *p, long n) { return ours_futures(p, n); }
+static double run_join(par_pool *p, long n) { return ours_join(p, n); }
+static double run_nested(par_pool *p, long n) { return ours_nested(p, n, 0); }
+static double run_group(par_pool *p, long n) { return ours_nested(p, n, 1); }
+#ifdef PAR_BENCH_GLIB
+static double run_glib(par_pool *p, long n) { (void)p; return glib_run(n); }
+#endif
+#ifdef PAR_BENCH_OPENMP
+static double run_omp(par_pool *p, long n) { (void)p; return omp_run(n); }
+#endif
+
+static struct row rows[] = {
+    { "futures", "par_pool, future per task", 1, 0, run_futures, 0, { 0 } },
+    { "join", "par_pool, submit + join", 1, 0, run_join, 0, { 0 } },
+    { "nested", "par_pool, nested futures", 1, 0, run_nested, 0, { 0 } },
+    { "group", "par_pool, task group", 1, 0, run_group, 0, { 0 } },
+#ifdef PAR_BENCH_GLIB
+    { "glib", "GLib GThreadPool", 0, 1, run_glib, 0, { 0 } },
+#else
+    { "glib", "GLib GThreadPool", 0, 1, NULL, 0, { 0 } },
+#endif
+#ifdef PAR_BENCH_OPENMP
+    { "omp", "OpenMP tasks (libgomp)", 0, 1, run_omp, 0, { 0 } },
+#else
+    { "omp", "OpenMP tasks (libgomp)", 0, 1, NULL, 0, { 0 } },
+#endif
+    { "serial", "serial loop, no pool", 0, 0, run_serial, 0, { 0 } },
+};
+#define NROWS ((int)(sizeof rows / sizeof rows[0]))
+
+/* Before every timed run: a pause, so that no pool's threads still spin
+ * from the run before (libgomp's idle threads spin for a few ms after a
+ * region: measured as ~7 ms of CPU per idle second). The same pause comes
+ * before every run of every row, so it favours none. */
+#define SETTLE_S 0.02
+
+static void settle(void)
 {
-    qsort(t, (size_t)reps, sizeof *t, cmp_double);
-    double med = reps % 2 ? t[reps / 2] : 0.5 * (t[reps / 2 - 1] + t[reps / 2]);
-    printf("  %-26s %9.1f ns/task  (min %.1f, max %.1f; %d runs)\n", name, 1e9 * med / (double)n,
-           1e9 * t[0] / (double)n, 1e9 * t[reps - 1] / (double)n, reps);
+    struct timespec ts = { 0, (long)(SETTLE_S * 1e9) };
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* Median of x[0..n) with its 95 % confidence interval (common/ci.h). */
+static struct par_ci median_ci(const double *x, int n)
+{
+    struct par_ci ci;
+    if (par_median_ci(x, (size_t)n, PAR_CI_LEVEL, &ci) != 0)
+        die("median_ci", PAR_ENOMEM);
+    return ci;
+}
+
+static void print_ci(const struct par_ci *ci, double scale, const char *fmt)
+{
+    if (!ci->available) {
+        printf("  95%% CI n/a (needs %d runs)", PAR_CI_MIN_SAMPLES);
+        return;
+    }
+    printf("  95%% CI [");
+    printf(fmt, scale * ci->low);
+    printf(", ");
+    printf(fmt, scale * ci->high);
+    printf("]");
+}
+
+static void report(const struct row *r, int reps, long n)
+{
+    struct par_ci ci = median_ci(r->t, reps);
+    double lo = r->t[0], hi = r->t[0];
+    for (int i = 1; i < reps; i++) {
+        lo = r->t[i] < lo ? r->t[i] : lo;
+        hi = r->t[i] > hi ? r->t[i] : hi;
+    }
+    double per_task = 1e9 / (double)n;
+    printf("  %-26s %9.1f ns/task", r->name, per_task * ci.median);
+    print_ci(&ci, per_task, "%.1f");
+    printf("  (min %.1f, max %.1f; %d runs)\n", per_task * lo, per_task * hi, reps);
+}
+
+/* Our row against a peer, paired by round: the median of the per-round
+ * ratios ours / peer, with its 95 % CI. Runs of one round are a few
+ * hundred ms apart, so a slow phase of the host (they move every row 2-4x
+ * here) hits both sides of a ratio alike (Hoefler & Belli, SC'15, rule 9:
+ * compare within one experiment, and give the spread of the ratio). */
+static void report_ratio(const struct row *ours, const struct row *peer, int reps)
+{
+    double q[MAX_REPS];
+    for (int i = 0; i < reps; i++)
+        q[i] = ours->t[i] / peer->t[i];
+    struct par_ci ci = median_ci(q, reps);
+    printf("  %-26s %6.2f", ours->name, ci.median);
+    print_ci(&ci, 1.0, "%.2f");
+    const char *verdict = !ci.available ? "" : ci.high < 1.0 ? "  faster"
+                                             : ci.low > 1.0  ? "  slower"
+                                                             : "  not separable";
+    printf("%s\n", verdict);
 }
 
 static void report_idle(const char *name, double cpu_s, double wall_s)
@@ -314,12 +441,50 @@ static long parse_long(const char *opt, const char *s, long lo, long hi)
     return v;
 }
 
+static struct row *row_named(const char *key, size_t len)
+{
+    for (int i = 0; i < NROWS; i++)
+        if (strlen(rows[i].key) == len && strncmp(rows[i].key, key, len) == 0)
+            return &rows[i];
+    return NULL;
+}
+
+/* --only a,b,...: enables those rows; 0, or -1 for an unknown name. */
+static int enable_only(const char *list)
+{
+    for (const char *s = list;;) {
+        size_t len = strcspn(s, ",");
+        struct row *r = row_named(s, len);
+        if (!r)
+            return -1;
+        r->enabled = 1;
+        if (!s[len])
+            return 0;
+        s += len + 1;
+    }
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: bench_task_overhead [--tasks 1..100000000] [--reps 1..%d] "
+                    "[--idle-seconds 0..60] [--only ROW[,ROW...]] "
+                    "(ROW: futures join nested group glib omp serial)\n",
+            MAX_REPS);
+    exit(2);
+}
+
+static int enabled(const char *key)
+{
+    struct row *r = row_named(key, strlen(key));
+    return r->enabled && r->run;
+}
+
 int main(int argc, char **argv)
 {
     long n = 1000000;
-    int reps = 5;
+    int reps = 11;
     double idle_s = 1.0;
-    const char *only = NULL;
+    int only = 0;
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && strcmp(argv[i], "--tasks") == 0)
             n = parse_long("--tasks", argv[++i], 1, 100000000);
@@ -327,91 +492,94 @@ int main(int argc, char **argv)
             reps = (int)parse_long("--reps", argv[++i], 1, MAX_REPS);
         else if (i + 1 < argc && strcmp(argv[i], "--idle-seconds") == 0)
             idle_s = (double)parse_long("--idle-seconds", argv[++i], 0, 60);
-        else if (i + 1 < argc && strcmp(argv[i], "--only") == 0 &&
-                 (!strcmp(argv[i + 1], "futures") || !strcmp(argv[i + 1], "join") ||
-                  !strcmp(argv[i + 1], "nested") || !strcmp(argv[i + 1], "group") ||
-                  !strcmp(argv[i + 1], "glib") || !strcmp(argv[i + 1], "omp")))
-            only = argv[++i];
-        else {
-            fprintf(stderr, "usage: bench_task_overhead [--tasks 1..100000000] [--reps 1..%d] "
-                            "[--idle-seconds 0..60] [--only futures|join|nested|group|glib|omp]\n",
-                    MAX_REPS);
-            return 2;
-        }
+        else if (i + 1 < argc && strcmp(argv[i], "--only") == 0 && !only) {
+            if (enable_only(argv[++i]) != 0)
+                usage();
+            only = 1;
+        } else
+            usage();
     }
-    double t[MAX_REPS];
-    printf("task overhead: %ld empty tasks, %d workers, median of %d runs\n", n, WORKERS, reps);
+    for (int i = 0; !only && i < NROWS; i++)
+        rows[i].enabled = 1;
+    printf("task overhead: %ld empty tasks, %d workers; %d rounds, each running every row "
+           "once in turn\n", n, WORKERS, reps);
 
     par_pool *p;
     int rc = par_pool_create(&p, WORKERS, CAPACITY);
     if (rc != 0)
         die("par_pool_create", rc);
-    ours_join(p, 10000);   /* warm-up: threads started, caches and allocator warm */
-    int run_futures = !only || !strcmp(only, "futures");
-    int run_join = !only || !strcmp(only, "join");
-    int run_nested = !only || !strcmp(only, "nested");
-    int run_group = !only || !strcmp(only, "group");
-    int run_glib = !only || !strcmp(only, "glib");
-    int run_omp = !only || !strcmp(only, "omp");
-    double idle_ours = 0, idle_glib = 0, idle_omp = 0;
-    if (run_futures) {
-        for (int r = 0; r < reps; r++)
-            t[r] = ours_futures(p, n);
-        report("par_pool, future per task", t, reps, n);
-    }
-    if (run_join) {
-        for (int r = 0; r < reps; r++)
-            t[r] = ours_join(p, n);
-        report("par_pool, submit + join", t, reps, n);
-    }
-    if (run_nested) {
-        for (int r = 0; r < reps; r++)
-            t[r] = ours_nested(p, n, 0);
-        report("par_pool, nested futures", t, reps, n);
-    }
-    if (run_group) {
-        for (int r = 0; r < reps; r++)
-            t[r] = ours_nested(p, n, 1);
-        report("par_pool, task group", t, reps, n);
-    }
-    if (run_futures || run_join || run_nested || run_group)
-        idle_ours = idle_s > 0 ? idle_cpu_s(idle_s) : 0;
 
+    /* Warm-ups (threads started, caches and allocators warm), and each
+     * pool's idle cost right after its own: par_pool alone, then GLib's
+     * idle pool beside it, then libgomp's threads beside both. */
+    int any_ours = 0;
+    for (int i = 0; i < NROWS; i++)
+        if (rows[i].ours && rows[i].enabled) {
+            rows[i].run(p, 10000);
+            any_ours = 1;
+        }
+    double idle_ours = any_ours && idle_s > 0 ? idle_cpu_s(idle_s) : 0;
+    double idle_glib = 0, idle_omp = 0;
+    int glib_on = enabled("glib"), omp_on = enabled("omp");
+    (void)idle_glib;   /* these are unused when the peer is not built */
+    (void)idle_omp;
+    (void)glib_on;
+    (void)omp_on;
 #ifdef PAR_BENCH_GLIB
     GThreadPool *gp = NULL;
-    if (run_glib) {
-        gp = glib_pool();   /* idle from now on: measured below, then freed */
+    if (glib_on) {
+        gp = glib_pool();   /* idle from now on: measured here, freed at the end */
         glib_run(10000);
-        for (int r = 0; r < reps; r++)
-            t[r] = glib_run(n);
-        report("GLib GThreadPool", t, reps, n);
         idle_glib = idle_s > 0 ? idle_cpu_s(idle_s) : 0;
     }
-#else
-    printf("  %-26s skipped: GLib (glib-2.0) not found at configure time\n", "GLib GThreadPool");
 #endif
 #ifdef PAR_BENCH_OPENMP
-    if (run_omp) {
+    if (omp_on) {
         omp_run(10000);
-        for (int r = 0; r < reps; r++)
-            t[r] = omp_run(n);
-        report("OpenMP tasks (libgomp)", t, reps, n);
         idle_omp = idle_s > 0 ? idle_cpu_s(idle_s) : 0;
     }
-#else
-    printf("  %-26s skipped: OpenMP not found at configure time\n", "OpenMP tasks");
 #endif
+
+    /* Rounds: every enabled row once per round, so that the host's slow
+     * and fast phases fall on all rows alike (rule 9 above). */
+    for (int r = 0; r < reps; r++)
+        for (int i = 0; i < NROWS; i++)
+            if (rows[i].enabled && rows[i].run) {
+                settle();
+                rows[i].t[r] = rows[i].run(p, n);
+            }
+
+    printf("median ns per task, with its 95%% confidence interval:\n");
+    for (int i = 0; i < NROWS; i++) {
+        if (!rows[i].enabled)
+            continue;
+        if (rows[i].run)
+            report(&rows[i], reps, n);
+        else
+            printf("  %-26s skipped: %s not found at configure time\n", rows[i].name,
+                   strcmp(rows[i].key, "glib") ? "OpenMP" : "GLib (glib-2.0)");
+    }
+    for (int k = 0; k < NROWS; k++) {
+        const struct row *peer = &rows[k];
+        if (!peer->peer || !peer->enabled || !peer->run || !any_ours)
+            continue;
+        printf("time / time of %s in the same round (median of %d paired ratios; < 1: "
+               "faster):\n", peer->name, reps);
+        for (int i = 0; i < NROWS; i++)
+            if (rows[i].ours && rows[i].enabled)
+                report_ratio(&rows[i], peer, reps);
+    }
 
     if (idle_s > 0) {
         printf("idle cost: CPU time of the whole process while the pool has no work\n");
-        if (run_futures || run_join || run_nested || run_group)
+        if (any_ours)
             report_idle("par_pool", idle_ours, idle_s);
 #ifdef PAR_BENCH_GLIB
-        if (run_glib)
+        if (gp)
             report_idle("GLib GThreadPool", idle_glib, idle_s);
 #endif
 #ifdef PAR_BENCH_OPENMP
-        if (run_omp)
+        if (omp_on)
             report_idle("OpenMP (libgomp)", idle_omp, idle_s);
 #endif
     }
