@@ -748,6 +748,7 @@ static int init_workers(par_pool *p)
         }
         w->pool = p;
         w->index = i;
+        w->spawn_limit = PAR__SPAWN_LIMIT_PER_WORKER * n;
         w->rng = 2654435761u * (uint32_t)(i + 1);   /* any non-zero seed */
         w->asleep = &p->asleep;
         atomic_init(&w->steals, 0);

@@ -16,6 +16,12 @@ struct par_spawn;
  * par_spawn in its spawner's frame); otherwise it is a par_future. */
 #define PAR__CHILD_TAG ((uintptr_t)1)
 
+/* A task group spawn runs the child at once, in the spawner, while the
+ * spawner's deque already holds this many items per worker of the pool
+ * (taskgroup.c). libgomp's figure: GOMP_task runs a task undeferred while
+ * more than 64 x (team size) tasks wait (gcc, libgomp/task.c). */
+#define PAR__SPAWN_LIMIT_PER_WORKER 64
+
 /* One worker's record (pool.c makes them, one per thread). The deque's top
  * and bottom have cache lines of their own (deque.h); the fields below
  * share one more line, written by the owner only and read by others
@@ -26,6 +32,9 @@ struct par_pool_worker {
     _Atomic int *asleep;          /* the pool's count of threads asleep on
                                      work_cond or help_cond (pool.c DESIGN) */
     int index;
+    int spawn_limit;              /* children a spawn leaves queued here at
+                                     most before it runs the next one at
+                                     once (taskgroup.c); read-only */
     uint32_t rng;                 /* victim choice; owner only */
     _Atomic unsigned long steals; /* written by the owner only (relaxed) */
     _Atomic size_t retired;       /* tasks this worker retired; written by

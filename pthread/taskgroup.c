@@ -18,6 +18,15 @@
  * runs the child, so the syncing spawner steals back from it first
  * (leapfrogging): that thief's deque holds the pieces of our own child.
  *
+ * The spawn limit. A spawn whose worker's deque already holds
+ * spawn_limit items (PAR__SPAWN_LIMIT_PER_WORKER per worker) runs the child
+ * at once instead, uncounted (spawned is not raised, so sync's arithmetic
+ * holds). The size is the owner's own reading: `bottom` exact, `top` maybe
+ * stale and so too small, so the size may be over-read and a child run at
+ * once that could have waited; never the other way. What waits is enough:
+ * a thief takes one item at a time, and each one it takes lets the next
+ * spawn push again.
+ *
  * No lock; the pool's lock only when somebody sleeps. */
 #include "taskgroup.h"
 
@@ -79,7 +88,7 @@ int par_task_group_spawn(par_task_group *g, struct par_spawn *child, par_task_fn
     child->code = 0;
     child->group = g;
     int rc = 0;
-    if (g->owner) {
+    if (g->owner && par__deque_size(&g->owner->dq) < g->owner->spawn_limit) {
         g->spawned++;
         if (par__worker_push_child(g->owner, child) == 0)
             return 0;

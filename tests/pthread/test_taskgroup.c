@@ -1,6 +1,6 @@
 /* Task groups (taskgroup.h): spawn / sync results and codes, serial elision
- * outside the pool, nested syncs on one worker, deque growth, and a
- * deterministic proof that an idle worker steals. */
+ * outside the pool and past the spawn limit, nested syncs on one worker,
+ * deque growth, and a deterministic proof that an idle worker steals. */
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +12,7 @@
 #include "error.h"
 #include "helpers.h"
 #include "pool.h"
+#include "pool_internal.h"
 #include "taskgroup.h"
 
 /* fib(n) with a group per call: spawn n-1, call n-2, sync. */
@@ -142,17 +143,112 @@ static int many_children_task(void *arg, void **result)
     return rc;
 }
 
-static void group_deque_grows_and_loses_no_child(void **state)
+/* Runs fn(&count) as a task on a pool of `workers`: every one of its MANY
+ * adds must have happened once. */
+static void expect_many_counted(int workers, par_task_fn fn)
 {
-    (void)state;
     par_pool *p;
-    assert_int_equal(par_pool_create(&p, 2, 4), 0);
+    assert_int_equal(par_pool_create(&p, workers, 4), 0);
     _Atomic long count = 0;
     par_future *f;
-    assert_int_equal(par_pool_submit(p, many_children_task, &count, &f), 0);
+    assert_int_equal(par_pool_submit(p, fn, &count, &f), 0);
     assert_int_equal(par_future_result(f, PAR_FOREVER, NULL), 0);
     par_future_release(f);
     assert_int_equal(atomic_load(&count), MANY);
+    par_pool_destroy(p);
+}
+
+/* Many children on two workers: some stolen, most past the spawn limit run
+ * at once; none lost, none run twice. */
+static void group_of_many_children_loses_none(void **state)
+{
+    (void)state;
+    expect_many_counted(2, many_children_task);
+}
+
+/* MANY futures submitted by the only worker: nobody else can take one, so
+ * its deque holds them all and must grow far past its first slots. */
+static int many_futures_task(void *arg, void **result)
+{
+    (void)result;
+    par_future **fs = malloc(MANY * sizeof *fs);
+    if (!fs)
+        return PAR_ENOMEM;
+    int rc = 0;
+    int n = 0;
+    for (; n < MANY && rc == 0; n++)
+        rc = par_pool_submit(par_pool_current(), add_task, arg, &fs[n]);
+    if (rc != 0)
+        n--;   /* the failed submit left no future */
+    for (int i = 0; i < n; i++) {
+        int r = par_future_result(fs[i], PAR_FOREVER, NULL);
+        rc = rc ? rc : r;
+        par_future_release(fs[i]);
+    }
+    free(fs);
+    return rc;
+}
+
+static void deque_grows_and_loses_no_task(void **state)
+{
+    (void)state;
+    expect_many_counted(1, many_futures_task);
+}
+
+/* ---- the spawn limit ---------------------------------------------------------- */
+
+#define PAST_LIMIT 36
+#define LIMIT_1 (PAR__SPAWN_LIMIT_PER_WORKER * 1)   /* a pool of 1 worker */
+
+struct limit_check {
+    _Atomic int ran[LIMIT_1 + PAST_LIMIT];
+    int ran_before_sync[LIMIT_1 + PAST_LIMIT];
+    size_t queued_before_sync;
+    int sync_rc;
+};
+
+static int mark_task(void *arg, void **result)
+{
+    (void)result;
+    atomic_fetch_add((_Atomic int *)arg, 1);
+    return 0;
+}
+
+/* On the only worker (no thief): spawns past the limit, then looks, before
+ * it syncs, at which children ran and how many wait on its deque. */
+static int spawn_past_limit_task(void *arg, void **result)
+{
+    (void)result;
+    struct limit_check *lc = arg;
+    struct par_spawn recs[LIMIT_1 + PAST_LIMIT];
+    par_task_group g;
+    par_task_group_init(&g, par_pool_current());
+    for (int i = 0; i < LIMIT_1 + PAST_LIMIT; i++)
+        if (par_task_group_spawn(&g, &recs[i], mark_task, &lc->ran[i]) != 0)
+            return PAR_ETASK;
+    lc->queued_before_sync = par_pool_pending(par_pool_current());
+    for (int i = 0; i < LIMIT_1 + PAST_LIMIT; i++)
+        lc->ran_before_sync[i] = atomic_load(&lc->ran[i]);
+    lc->sync_rc = par_task_group_sync(&g);
+    return 0;
+}
+
+static void spawn_past_the_limit_runs_the_child_at_once(void **state)
+{
+    (void)state;
+    par_pool *p;
+    assert_int_equal(par_pool_create(&p, 1, 4), 0);
+    static struct limit_check lc;
+    par_future *f;
+    assert_int_equal(par_pool_submit(p, spawn_past_limit_task, &lc, &f), 0);
+    assert_int_equal(par_future_result(f, PAR_FOREVER, NULL), 0);
+    par_future_release(f);
+    assert_int_equal(lc.queued_before_sync, LIMIT_1);   /* the first LIMIT_1 wait */
+    for (int i = 0; i < LIMIT_1 + PAST_LIMIT; i++) {
+        assert_int_equal(lc.ran_before_sync[i], i < LIMIT_1 ? 0 : 1);
+        assert_int_equal(atomic_load(&lc.ran[i]), 1);   /* and each ran once */
+    }
+    assert_int_equal(lc.sync_rc, 0);
     par_pool_destroy(p);
 }
 
@@ -239,7 +335,9 @@ int main(void)
         cmocka_unit_test(group_nested_syncs_do_not_deadlock_on_one_worker),
         cmocka_unit_test(group_sync_returns_the_failing_childs_code_and_each_record_its_own),
         cmocka_unit_test(group_outside_the_pool_runs_children_at_once),
-        cmocka_unit_test(group_deque_grows_and_loses_no_child),
+        cmocka_unit_test(group_of_many_children_loses_none),
+        cmocka_unit_test(deque_grows_and_loses_no_task),
+        cmocka_unit_test(spawn_past_the_limit_runs_the_child_at_once),
         cmocka_unit_test(group_child_is_stolen_by_an_idle_worker),
         cmocka_unit_test(nested_future_is_stolen_by_an_idle_worker),
     };
