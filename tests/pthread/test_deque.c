@@ -367,6 +367,18 @@ static void deque_model_check_growth_under_theft(void **state)
     assert_true(runs >= 20);
 }
 
+/* Full by the owner's copy of `top` (push's top_seen, still 0), but a
+ * thief may steal first: then the pushes reuse the freed slot instead of
+ * growing, and the second push reads `top` again. */
+static void deque_model_check_pushes_past_a_stale_top(void **state)
+{
+    (void)state;
+    struct mc_scenario sc = { { "pp", "s" }, 2, 2, 2 };
+    long runs = mc_explore(&sc);
+    print_message("[1,2] of 2 slots, owner pp / thief s: %ld interleavings\n", runs);
+    assert_true(runs >= 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +390,7 @@ int main(void)
         cmocka_unit_test(deque_model_check_two_thieves_race),
         cmocka_unit_test(deque_model_check_push_pop_against_a_thief),
         cmocka_unit_test(deque_model_check_growth_under_theft),
+        cmocka_unit_test(deque_model_check_pushes_past_a_stale_top),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
