@@ -14,7 +14,11 @@
  *                         deque; the other worker steals);
  *   par_pool, task group  a task running on the pool spawns the tasks into
  *     spawn/sync          task groups (taskgroup.h) of WINDOW children each
- *                         and syncs each group: no allocation per task;
+ *                         and syncs each group: no allocation per task.
+ *                         Past 64 x workers children waiting on its deque a
+ *                         spawn runs the child at once, like a call (as
+ *                         libgomp does, below): with 2 workers at most 128
+ *                         of each group's 2048 wait, and the rest are calls;
  *   GLib GThreadPool      g_thread_pool_push, then g_thread_pool_free with
  *                         wait (GLib has no join; a pool per run, started
  *                         before the clock);
@@ -413,16 +417,25 @@ static void report(const struct row *r, int reps, long n)
  * compare within one experiment, and give the spread of the ratio). */
 static void report_ratio(const struct row *ours, const struct row *peer, int reps)
 {
-    double q[MAX_REPS];
-    for (int i = 0; i < reps; i++)
-        q[i] = ours->t[i] / peer->t[i];
-    struct par_ci ci = median_ci(q, reps);
+    struct par_ci ci;
+    if (par_paired_ratio_ci(ours->t, peer->t, (size_t)reps, PAR_CI_LEVEL, &ci) != 0)
+        die("paired_ratio_ci", PAR_ENOMEM);
     printf("  %-26s %6.2f", ours->name, ci.median);
     print_ci(&ci, 1.0, "%.2f");
-    const char *verdict = !ci.available ? "" : ci.high < 1.0 ? "  faster"
-                                             : ci.low > 1.0  ? "  slower"
-                                                             : "  not separable";
-    printf("%s\n", verdict);
+    switch (par_ci_side_of(&ci, 1.0)) {
+    case PAR_CI_BELOW:
+        printf("  faster\n");
+        break;
+    case PAR_CI_ABOVE:
+        printf("  slower\n");
+        break;
+    case PAR_CI_CONTAINS:
+        printf("  not separable\n");
+        break;
+    default:
+        printf("\n");
+        break;
+    }
 }
 
 static void report_idle(const char *name, double cpu_s, double wall_s)
@@ -570,8 +583,9 @@ int main(int argc, char **argv)
                 report_ratio(&rows[i], peer, reps);
     }
 
-    if (idle_s > 0) {
-        printf("idle cost: CPU time of the whole process while the pool has no work\n");
+    if (idle_s > 0 && (any_ours || glib_on || omp_on)) {
+        printf("idle cost: CPU time of the whole process in %.0f s with no work (each line "
+               "includes the idle pools above it)\n", idle_s);
         if (any_ours)
             report_idle("par_pool", idle_ours, idle_s);
 #ifdef PAR_BENCH_GLIB

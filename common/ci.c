@@ -82,3 +82,37 @@ int par_ci_overlap(const struct par_ci *a, const struct par_ci *b)
         return -1;
     return a->low <= b->high && b->low <= a->high;
 }
+
+int par_paired_ratio_ci(const double *num, const double *den, size_t n, double level,
+                        struct par_ci *ci)
+{
+    double *q = malloc((n ? n : 1) * sizeof *q);
+    if (!q) {
+        memset(ci, 0, sizeof *ci);
+        return PAR_ENOMEM;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (!(den[i] > 0))
+            rc = PAR_EINVAL;
+        else
+            q[i] = num[i] / den[i];
+    }
+    if (rc == 0)
+        rc = par_median_ci(q, n, level, ci);
+    else
+        memset(ci, 0, sizeof *ci);
+    free(q);
+    return rc;
+}
+
+enum par_ci_side par_ci_side_of(const struct par_ci *ci, double x)
+{
+    if (!ci->available)
+        return PAR_CI_UNAVAILABLE;
+    if (ci->high < x)
+        return PAR_CI_BELOW;
+    if (ci->low > x)
+        return PAR_CI_ABOVE;
+    return PAR_CI_CONTAINS;
+}

@@ -56,5 +56,23 @@ double par_ci_rel_half_width(const struct par_ci *ci);
  * 95 % intervals are a conservative test of a difference of medians. */
 int par_ci_overlap(const struct par_ci *a, const struct par_ci *b);
 
+/* The level-CI of the median of the paired ratios num[i] / den[i], i < n:
+ * e.g. one round's time of A over the same round's time of B, so that a
+ * phase of the machine that slows both rows cancels out (Hoefler & Belli,
+ * SC'15, rule 9). Same unit-less scale as the ratios. Returns 0;
+ * PAR_EINVAL for a level outside (0, 1) or a den[i] that is not > 0;
+ * PAR_ENOMEM. */
+int par_paired_ratio_ci(const double *num, const double *den, size_t n, double level,
+                        struct par_ci *ci);
+
+/* Where an interval lies against a value x (1 for a ratio: "not different"). */
+enum par_ci_side {
+    PAR_CI_UNAVAILABLE = -2, /* too few samples: cannot say */
+    PAR_CI_BELOW = -1,       /* high < x */
+    PAR_CI_CONTAINS = 0,     /* low <= x <= high: not separable from x */
+    PAR_CI_ABOVE = 1         /* low > x */
+};
+enum par_ci_side par_ci_side_of(const struct par_ci *ci, double x);
+
 PAR_END_DECLS
 #endif

@@ -16,7 +16,8 @@
  *
  * tree: fib(n) as a task tree on the pool's work-stealing deques, with a
  * task group (taskgroup.h) per call above the cutoff: the task for n spawns
- * n-1 (to its worker's deque, where an idle worker may steal it), computes
+ * n-1 (to its worker's deque, where an idle worker may steal it, or at once
+ * past the spawn limit, taskgroup.h), computes
  * n-2 itself as a plain call, then syncs; a syncing worker runs other work
  * meanwhile, so nesting cannot deadlock. Calls with n <= cutoff are one
  * serial par_fib(n). The root is one submitted task (the driver thread is

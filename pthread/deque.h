@@ -255,6 +255,20 @@ static inline int par__deque_steal(struct par__deque *q, void **out)
     return 1;
 }
 
+/* Owner only: 1 when the deque holds fewer than n items. Counted against
+ * `top_seen` first (an over-count: that copy is a lower bound of `top`);
+ * only when that count reaches n is `top` read again (acquire, refreshing
+ * the copy, as push does), so an owner asking often does not fetch the
+ * thieves' line each time. */
+static inline int par__deque_owner_has_fewer(struct par__deque *q, int64_t n)
+{
+    int64_t b = atomic_load_explicit(&q->bottom, memory_order_relaxed);
+    if (b - q->top_seen < n)
+        return 1;
+    q->top_seen = atomic_load_explicit(&q->top, memory_order_acquire);
+    return b - q->top_seen < n;
+}
+
 /* Any thread: items in the deque at some recent moment (a snapshot; may be
  * stale when it returns). The caller orders it with its own fences. */
 static inline int64_t par__deque_size(struct par__deque *q)

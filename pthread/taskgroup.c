@@ -21,11 +21,12 @@
  * The spawn limit. A spawn whose worker's deque already holds
  * spawn_limit items (PAR__SPAWN_LIMIT_PER_WORKER per worker) runs the child
  * at once instead, uncounted (spawned is not raised, so sync's arithmetic
- * holds). The size is the owner's own reading: `bottom` exact, `top` maybe
- * stale and so too small, so the size may be over-read and a child run at
- * once that could have waited; never the other way. What waits is enough:
- * a thief takes one item at a time, and each one it takes lets the next
- * spawn push again.
+ * holds). The owner counts its items with par__deque_owner_has_fewer: by
+ * its copy of `top` first (deque.h), reading `top` itself only near the
+ * limit, so spawns below it do not fetch the line thieves write. A stale
+ * reading only over-counts, so a child may run at once that could have
+ * waited; never the other way. What waits is enough: a thief takes one
+ * item at a time, and each one it takes lets a later spawn push again.
  *
  * No lock; the pool's lock only when somebody sleeps. */
 #include "taskgroup.h"
@@ -88,7 +89,7 @@ int par_task_group_spawn(par_task_group *g, struct par_spawn *child, par_task_fn
     child->code = 0;
     child->group = g;
     int rc = 0;
-    if (g->owner && par__deque_size(&g->owner->dq) < g->owner->spawn_limit) {
+    if (g->owner && par__deque_owner_has_fewer(&g->owner->dq, g->owner->spawn_limit)) {
         g->spawned++;
         if (par__worker_push_child(g->owner, child) == 0)
             return 0;

@@ -30,9 +30,10 @@
  * a call. No allocation, no lock, no reference count and no pool-wide
  * counter is touched on that path; a stolen child costs one compare-and-swap
  * for the thief and one atomic add when it finishes. While the worker's
- * deque already holds 64 x (workers in the pool) items, a spawn runs the
- * child at once, here, like a call (libgomp does the same with tasks, at the
- * same figure): that many waiting items keep every thief busy, and a flat
+ * deque already holds about 64 x (workers in the pool) items, a spawn runs
+ * the child at once, here, like a call (a rule like libgomp's, which runs a
+ * task at once while more than 64 x team size wait in the whole team; ours
+ * counts each worker's own deque): that many waiting items keep every thief busy, and a flat
  * loop of spawns then costs a call per child instead of a steal per child
  * (bench/task_overhead.c: 240 -> 45 ns per empty child on 2 workers). A future
  * (par_pool_submit from a worker) goes to the same deque but carries a
@@ -90,11 +91,12 @@ void par_task_group_init(par_task_group *g, par_pool *p);
 /* Spawns fn(arg) as a child of g; `child` (caller-owned, uninitialised is
  * fine) holds it and receives its result and code. The child runs later
  * (on this worker at sync, or on a thief), or at once, in this call, when
- * the worker already has 64 x (workers) items waiting (above). Returns 0; PAR_EINVAL
+ * the worker already has about 64 x (workers) items waiting (above). Returns 0; PAR_EINVAL
  * for a NULL argument; PAR_ENOMEM when the deque had to grow and could not
  * (the child was then run at once, here: its outcome is still in `child`,
- * so the return value may be ignored). Never blocks and never refuses for a
- * shut-down pool: children belong to a running task. */
+ * so the return value may be ignored). Never waits for room or for other
+ * tasks (though a child it runs at once may take any time) and never
+ * refuses for a shut-down pool: children belong to a running task. */
 int par_task_group_spawn(par_task_group *g, struct par_spawn *child, par_task_fn fn, void *arg);
 
 /* Waits until every child spawned into g has finished, helping meanwhile

@@ -83,7 +83,9 @@ static const char *line_of(const char *out, const char *row, char *buf, size_t s
 
 /* Rows run in rounds; with 6 runs each gets a confidence interval, and each
  * of our rows a paired ratio against the peer, with its interval. The
- * verdict word after it depends on the times: not checked. */
+ * verdict word after it depends on the times: not checked. (The pairing
+ * and the verdict's rule are tested with injected samples in
+ * tests/common/test_ci.c.) */
 static void expect_ratio_against(const char *peer_key, const char *peer_title)
 {
     char only[64];

@@ -198,9 +198,50 @@ static void a_series_that_never_levels_hits_the_cap(void **state)
     assert_int_equal(d.cut, 5);
 }
 
+/* ---- paired ratios ------------------------------------------------------- */
+
+/* Rounds 1-5 fast for both, round 6 fast for ours and slow for the peer,
+ * rounds 7-11 slow for both: paired, ten of the eleven ratios are 0.5. The
+ * ratio of the two medians would be 1/200 (ours' median 1, the peer's 200):
+ * a pairing mistake shows. */
+static void paired_ratios_follow_the_rounds(void **state)
+{
+    (void)state;
+    double ours[11] = { 1, 1, 1, 1, 1, 1, 100, 100, 100, 100, 100 };
+    double peer[11] = { 2, 2, 2, 2, 2, 200, 200, 200, 200, 200, 200 };
+    struct par_ci ci;
+    assert_int_equal(par_paired_ratio_ci(ours, peer, 11, PAR_CI_LEVEL, &ci), 0);
+    assert_true(ci.available);
+    assert_true(fabs(ci.median - 0.5) < 1e-12);
+    assert_true(fabs(ci.high - 0.5) < 1e-12);
+    assert_true(fabs(ci.low - 0.5) < 1e-12);   /* 2nd smallest of 11: 0.5 */
+    assert_int_equal(par_ci_side_of(&ci, 1.0), PAR_CI_BELOW);
+    /* the other way round: 2, above 1 */
+    assert_int_equal(par_paired_ratio_ci(peer, ours, 11, PAR_CI_LEVEL, &ci), 0);
+    assert_true(fabs(ci.median - 2.0) < 1e-12);
+    assert_int_equal(par_ci_side_of(&ci, 1.0), PAR_CI_ABOVE);
+}
+
+static void paired_ratio_sides_and_bad_input(void **state)
+{
+    (void)state;
+    double a[6] = { 1, 2, 3, 4, 5, 6 };
+    double b[6] = { 2, 2, 2, 2, 2, 2 };   /* ratios 0.5 .. 3: the interval holds 1 */
+    struct par_ci ci;
+    assert_int_equal(par_paired_ratio_ci(a, b, 6, PAR_CI_LEVEL, &ci), 0);
+    assert_int_equal(par_ci_side_of(&ci, 1.0), PAR_CI_CONTAINS);
+    assert_int_equal(par_paired_ratio_ci(a, b, 5, PAR_CI_LEVEL, &ci), 0);
+    assert_int_equal(par_ci_side_of(&ci, 1.0), PAR_CI_UNAVAILABLE);   /* 5 < 6 */
+    b[3] = 0;
+    assert_int_equal(par_paired_ratio_ci(a, b, 6, PAR_CI_LEVEL, &ci), PAR_EINVAL);
+    assert_int_equal(par_paired_ratio_ci(a, a, 6, 1.5, &ci), PAR_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(paired_ratios_follow_the_rounds),
+        cmocka_unit_test(paired_ratio_sides_and_bad_input),
         cmocka_unit_test(ranks_match_the_reference_table),
         cmocka_unit_test(ranks_agree_with_exact_counts_for_every_small_n),
         cmocka_unit_test(fewer_than_six_samples_have_no_95_interval),

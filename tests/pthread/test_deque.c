@@ -26,6 +26,30 @@ static void mc_step(void);
 
 /* ---- sequential ------------------------------------------------------------ */
 
+/* The owner's count: exact with no thief; after steals, its copy of `top`
+ * over-counts until the count reaches the asked bound, then it reads `top`
+ * again and answers from the real size. */
+static void deque_owner_count_rereads_top_only_near_the_bound(void **state)
+{
+    (void)state;
+    struct par__deque q;
+    assert_int_equal(par__deque_init(&q, 8), 0);
+    for (int i = 1; i <= 4; i++)
+        assert_int_equal(par__deque_push(&q, ITEM(i)), 0);
+    assert_true(par__deque_owner_has_fewer(&q, 5));
+    assert_false(par__deque_owner_has_fewer(&q, 4));
+    void *x;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(par__deque_steal(&q, &x), 1);   /* 1 item left */
+    assert_int_equal(q.top_seen, 0);                       /* not read yet */
+    assert_true(par__deque_owner_has_fewer(&q, 5));        /* by the copy: 4 < 5 */
+    assert_int_equal(q.top_seen, 0);
+    assert_true(par__deque_owner_has_fewer(&q, 2));        /* copy says 4: reads top */
+    assert_int_equal(q.top_seen, 3);
+    assert_false(par__deque_owner_has_fewer(&q, 1));
+    par__deque_destroy(&q);
+}
+
 static void deque_pops_newest_and_steals_oldest(void **state)
 {
     (void)state;
@@ -368,8 +392,8 @@ static void deque_model_check_growth_under_theft(void **state)
 }
 
 /* Full by the owner's copy of `top` (push's top_seen, still 0), but a
- * thief may steal first: then the pushes reuse the freed slot instead of
- * growing, and the second push reads `top` again. */
+ * thief may steal first: then the first push reads `top` again and reuses
+ * the freed slot instead of growing; the second finds it full and grows. */
 static void deque_model_check_pushes_past_a_stale_top(void **state)
 {
     (void)state;
@@ -382,6 +406,7 @@ static void deque_model_check_pushes_past_a_stale_top(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(deque_owner_count_rereads_top_only_near_the_bound),
         cmocka_unit_test(deque_pops_newest_and_steals_oldest),
         cmocka_unit_test(deque_grows_and_keeps_every_item_in_order),
         cmocka_unit_test(deque_owner_and_three_thieves_take_every_item_once),
