@@ -486,11 +486,18 @@ static void usage(void)
     exit(2);
 }
 
-static int enabled(const char *key)
+/* The row was asked for and is built (a peer may not be). */
+static int row_runs(const struct row *r)
 {
-    struct row *r = row_named(key, strlen(key));
     return r->enabled && r->run;
 }
+
+#if defined(PAR_BENCH_GLIB) || defined(PAR_BENCH_OPENMP)
+static int row_runs_named(const char *key)
+{
+    return row_runs(row_named(key, strlen(key)));
+}
+#endif
 
 int main(int argc, char **argv)
 {
@@ -532,24 +539,24 @@ int main(int argc, char **argv)
             any_ours = 1;
         }
     double idle_ours = any_ours && idle_s > 0 ? idle_cpu_s(idle_s) : 0;
-    double idle_glib = 0, idle_omp = 0;
-    int glib_on = enabled("glib"), omp_on = enabled("omp");
-    (void)idle_glib;   /* these are unused when the peer is not built */
-    (void)idle_omp;
-    (void)glib_on;
-    (void)omp_on;
+    int idle_lines = any_ours;   /* any idle line to print */
 #ifdef PAR_BENCH_GLIB
     GThreadPool *gp = NULL;
-    if (glib_on) {
+    double idle_glib = 0;
+    if (row_runs_named("glib")) {
         gp = glib_pool();   /* idle from now on: measured here, freed at the end */
         glib_run(10000);
         idle_glib = idle_s > 0 ? idle_cpu_s(idle_s) : 0;
+        idle_lines = 1;
     }
 #endif
 #ifdef PAR_BENCH_OPENMP
+    int omp_on = row_runs_named("omp");
+    double idle_omp = 0;
     if (omp_on) {
         omp_run(10000);
         idle_omp = idle_s > 0 ? idle_cpu_s(idle_s) : 0;
+        idle_lines = 1;
     }
 #endif
 
@@ -557,7 +564,7 @@ int main(int argc, char **argv)
      * and fast phases fall on all rows alike (rule 9 above). */
     for (int r = 0; r < reps; r++)
         for (int i = 0; i < NROWS; i++)
-            if (rows[i].enabled && rows[i].run) {
+            if (row_runs(&rows[i])) {
                 settle();
                 rows[i].t[r] = rows[i].run(p, n);
             }
@@ -574,7 +581,7 @@ int main(int argc, char **argv)
     }
     for (int k = 0; k < NROWS; k++) {
         const struct row *peer = &rows[k];
-        if (!peer->peer || !peer->enabled || !peer->run || !any_ours)
+        if (!peer->peer || !row_runs(peer) || !any_ours)
             continue;
         printf("time / time of %s in the same round (median of %d paired ratios; < 1: "
                "faster):\n", peer->name, reps);
@@ -583,7 +590,7 @@ int main(int argc, char **argv)
                 report_ratio(&rows[i], peer, reps);
     }
 
-    if (idle_s > 0 && (any_ours || glib_on || omp_on)) {
+    if (idle_s > 0 && idle_lines) {
         printf("idle cost: CPU time of the whole process in %.0f s with no work (each line "
                "includes the idle pools above it)\n", idle_s);
         if (any_ours)

@@ -179,6 +179,14 @@ static PAR__DEQUE_COLD int par__deque_push_grown(struct par__deque *q, struct pa
     return 0;
 }
 
+/* Owner only: reads `top` again (acquire) into the owner's copy `top_seen`
+ * and returns it: the one place the copy is refreshed (see DESIGN). */
+static inline int64_t par__deque_reread_top(struct par__deque *q)
+{
+    q->top_seen = atomic_load_explicit(&q->top, memory_order_acquire);
+    return q->top_seen;
+}
+
 /* Owner only: adds x (non-NULL) at the bottom. 0, or -1 when the deque was
  * full and could not grow (out of memory; x was not added). */
 static inline int par__deque_push(struct par__deque *q, void *x)
@@ -188,8 +196,7 @@ static inline int par__deque_push(struct par__deque *q, void *x)
     struct par__deque_array *a = atomic_load_explicit(&q->array, memory_order_relaxed);
     int64_t t = q->top_seen;
     if (b - t > a->size - 1) {
-        t = atomic_load_explicit(&q->top, memory_order_acquire);
-        q->top_seen = t;
+        t = par__deque_reread_top(q);
         PAR__DEQUE_STEP();
         if (b - t > a->size - 1)
             return par__deque_push_grown(q, a, t, b, x);
@@ -263,10 +270,7 @@ static inline int par__deque_steal(struct par__deque *q, void **out)
 static inline int par__deque_owner_has_fewer(struct par__deque *q, int64_t n)
 {
     int64_t b = atomic_load_explicit(&q->bottom, memory_order_relaxed);
-    if (b - q->top_seen < n)
-        return 1;
-    q->top_seen = atomic_load_explicit(&q->top, memory_order_acquire);
-    return b - q->top_seen < n;
+    return b - q->top_seen < n || b - par__deque_reread_top(q) < n;
 }
 
 /* Any thread: items in the deque at some recent moment (a snapshot; may be

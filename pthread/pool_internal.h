@@ -18,8 +18,9 @@ struct par_spawn;
 
 /* A task group spawn runs the child at once, in the spawner, while the
  * spawner's deque already holds this many items per worker of the pool
- * (taskgroup.c). libgomp's figure: GOMP_task runs a task undeferred while
- * more than 64 x (team size) tasks wait (gcc, libgomp/task.c). */
+ * (taskgroup.c). A rule like libgomp's, per worker: GOMP_task runs a task
+ * undeferred while more than 64 x (team size) tasks wait in the whole team
+ * (gcc, libgomp/task.c). */
 #define PAR__SPAWN_LIMIT_PER_WORKER 64
 
 /* One worker's record (pool.c makes them, one per thread). The deque's top
