@@ -101,7 +101,8 @@
  * signal, then (fence) looks at the queue, so it sees that take's free
  * slot (store-buffering again); a submitter that blocks later sees it
  * after its own announce and fence. A submitter that leaves its wait without
- * using a slot it was woken for (deadline, shutdown) passes the signal on.
+ * using a slot it was woken for (deadline, shutdown, or out of memory in
+ * the spill) passes the signal on.
  *
  * Destroy waits for a quiet pool and every worker's exit, then joins them,
  * so no thread touches a freed pool. Deques live until destroy (thieves
@@ -942,6 +943,15 @@ static int wait_for_room(par_pool *p, const struct par__deadline *d)
     return rc;
 }
 
+/* A submitter woken for room leaves without using it (out of memory):
+ * the next blocked submitter, if one has no signal coming, gets one. */
+static void pass_room_on(par_pool *p)
+{
+    par__lock(&p->lock);
+    room_signal_locked(p);
+    par__unlock(&p->lock);
+}
+
 /* Frees the future of a task that was never queued (NULL: none): the
  * caller's and the queue's references were never handed out. */
 static void drop_unqueued(par_future *f)
@@ -1012,6 +1022,11 @@ static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_
             return 0;
         }
         if (put_rc < 0) {
+            /* Out of memory in the spill after a wait: the room we were
+             * woken for is still free, and another blocked submitter may
+             * have no signal coming for it (DESIGN). */
+            if (have_deadline)
+                pass_room_on(p);
             rc = PAR_ENOMEM;
             break;
         }

@@ -1,4 +1,9 @@
+#define _GNU_SOURCE
 #include "helpers.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,4 +72,31 @@ void busy_pool_stop(struct busy_pool *b)
     par_pool_destroy(b->p);
     par_future_release(b->busy);
     gate_fini(&b->g);
+}
+
+void wait_until_asleep(pid_t tid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+    for (int tries = 0; tries < 1000000; tries++) {
+        FILE *f = fopen(path, "r");
+        if (!f)
+            return;
+        char buf[512];
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        const char *paren = strrchr(buf, ')');
+        if (paren && paren[1] == ' ' && paren[2] == 'S')
+            return;
+        sched_yield();
+    }
+}
+
+void start_until_asleep(pthread_t *t, void *(*fn)(void *), void *arg, _Atomic int *tid)
+{
+    assert_int_equal(pthread_create(t, NULL, fn, arg), 0);
+    while (atomic_load(tid) == 0)
+        sched_yield();
+    wait_until_asleep((pid_t)atomic_load(tid));
 }

@@ -4,8 +4,10 @@
 #ifndef PAR_TEST_PTHREAD_HELPERS_H
 #define PAR_TEST_PTHREAD_HELPERS_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "future.h"
 #include "pool.h"
@@ -49,5 +51,14 @@ void busy_pool_start(struct busy_pool *b, size_t capacity, int code, intptr_t va
 
 /* Releases the gate (if not yet), destroys the pool, frees everything. */
 void busy_pool_stop(struct busy_pool *b);
+
+/* Waits until thread `tid` of this process sleeps (state S in /proc): it
+ * is then most likely blocked inside the call under test. Only makes a test
+ * take the path it is about more often; no verdict may depend on it. */
+void wait_until_asleep(pid_t tid);
+
+/* Starts thread *t running fn(arg), which stores its tid (gettid) in *tid
+ * first, and waits until that thread sleeps (wait_until_asleep). */
+void start_until_asleep(pthread_t *t, void *(*fn)(void *), void *arg, _Atomic int *tid);
 
 #endif

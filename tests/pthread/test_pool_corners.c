@@ -28,28 +28,6 @@
 #include "helpers.h"
 #include "pool.h"
 
-/* Waits until thread `tid` of this process sleeps (state S in /proc): it
- * is then blocked inside the call we gave it. Only makes the test take the
- * path it is about more often; the verdict never depends on it. */
-static void wait_until_asleep(pid_t tid)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
-    for (int tries = 0; tries < 1000000; tries++) {
-        FILE *f = fopen(path, "r");
-        if (!f)
-            return;
-        char buf[512];
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[n] = '\0';
-        const char *paren = strrchr(buf, ')');
-        if (paren && paren[1] == ' ' && paren[2] == 'S')
-            return;
-        sched_yield();
-    }
-}
-
 /* ---- 1. one free slot releases one blocked submitter ---------------------- */
 
 struct submitter {
@@ -65,16 +43,6 @@ static void *submit_one(void *arg)
     atomic_store(&s->tid, (int)syscall(SYS_gettid));
     s->rc = par_pool_submit_timed(s->p, double_task, NULL, s->timeout_s, NULL);
     return NULL;
-}
-
-/* Starts thread *t running fn(arg), which stores its tid in *tid first,
- * and waits until that thread sleeps (blocked in the call under test). */
-static void start_until_asleep(pthread_t *t, void *(*fn)(void *), void *arg, _Atomic int *tid)
-{
-    assert_int_equal(pthread_create(t, NULL, fn, arg), 0);
-    while (atomic_load(tid) == 0)
-        sched_yield();
-    wait_until_asleep((pid_t)atomic_load(tid));
 }
 
 static void one_slot_frees(double timeout_s)
