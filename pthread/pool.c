@@ -1022,9 +1022,10 @@ static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_
             return 0;
         }
         if (put_rc < 0) {
-            /* Out of memory in the spill after a wait: the room we were
-             * woken for is still free, and another blocked submitter may
-             * have no signal coming for it (DESIGN). */
+            /* Out of memory in the spill after a wait: we may have used
+             * up a signal sent for room we now leave free, and another
+             * blocked submitter may have none coming (DESIGN). One signal
+             * too many is harmless. */
             if (have_deadline)
                 pass_room_on(p);
             rc = PAR_ENOMEM;

@@ -12,10 +12,7 @@
  *      from such a callback returns normally). */
 #define _GNU_SOURCE
 #include <pthread.h>
-#include <sched.h>
 #include <semaphore.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <stdarg.h>
