@@ -943,15 +943,6 @@ static int wait_for_room(par_pool *p, const struct par__deadline *d)
     return rc;
 }
 
-/* A submitter woken for room leaves without using it (out of memory):
- * the next blocked submitter, if one has no signal coming, gets one. */
-static void pass_room_on(par_pool *p)
-{
-    par__lock(&p->lock);
-    room_signal_locked(p);
-    par__unlock(&p->lock);
-}
-
 /* Frees the future of a task that was never queued (NULL: none): the
  * caller's and the queue's references were never handed out. */
 static void drop_unqueued(par_future *f)
@@ -1024,10 +1015,11 @@ static int submit(par_pool *p, par_task_fn fn, void *arg, double timeout_s, par_
         if (put_rc < 0) {
             /* Out of memory in the spill after a wait: we may have used
              * up a signal sent for room we now leave free, and another
-             * blocked submitter may have none coming (DESIGN). One signal
-             * too many is harmless. */
+             * blocked submitter may have none coming (DESIGN). Passed on
+             * as a take passes on the slot it frees; one signal too many
+             * is harmless. */
             if (have_deadline)
-                pass_room_on(p);
+                room_made(p);
             rc = PAR_ENOMEM;
             break;
         }

@@ -121,13 +121,6 @@ static void group_outside_the_pool_runs_children_at_once(void **state)
 
 #define MANY 100000   /* far beyond the deque's first 1,024 slots */
 
-static int add_task(void *arg, void **result)
-{
-    (void)result;
-    atomic_fetch_add((_Atomic long *)arg, 1);
-    return 0;
-}
-
 static int many_children_task(void *arg, void **result)
 {
     (void)result;
@@ -137,7 +130,7 @@ static int many_children_task(void *arg, void **result)
     par_task_group g;
     par_task_group_init(&g, par_pool_current());
     for (int i = 0; i < MANY; i++)
-        par_task_group_spawn(&g, &recs[i], add_task, arg);
+        par_task_group_spawn(&g, &recs[i], count_task, arg);
     int rc = par_task_group_sync(&g);
     free(recs);
     return rc;
@@ -177,7 +170,7 @@ static int many_futures_task(void *arg, void **result)
     int rc = 0;
     int n = 0;
     for (; n < MANY && rc == 0; n++)
-        rc = par_pool_submit(par_pool_current(), add_task, arg, &fs[n]);
+        rc = par_pool_submit(par_pool_current(), count_task, arg, &fs[n]);
     if (rc != 0)
         n--;   /* the failed submit left no future */
     for (int i = 0; i < n; i++) {
@@ -201,18 +194,11 @@ static void deque_grows_and_loses_no_task(void **state)
 #define LIMIT_1 (PAR__SPAWN_LIMIT_PER_WORKER * 1)   /* a pool of 1 worker */
 
 struct limit_check {
-    _Atomic int ran[LIMIT_1 + PAST_LIMIT];
-    int ran_before_sync[LIMIT_1 + PAST_LIMIT];
+    _Atomic long ran[LIMIT_1 + PAST_LIMIT];
+    long ran_before_sync[LIMIT_1 + PAST_LIMIT];
     size_t queued_before_sync;
     int sync_rc;
 };
-
-static int mark_task(void *arg, void **result)
-{
-    (void)result;
-    atomic_fetch_add((_Atomic int *)arg, 1);
-    return 0;
-}
 
 /* On the only worker (no thief): spawns past the limit, then looks, before
  * it syncs, at which children ran and how many wait on its deque. */
@@ -224,7 +210,7 @@ static int spawn_past_limit_task(void *arg, void **result)
     par_task_group g;
     par_task_group_init(&g, par_pool_current());
     for (int i = 0; i < LIMIT_1 + PAST_LIMIT; i++)
-        if (par_task_group_spawn(&g, &recs[i], mark_task, &lc->ran[i]) != 0)
+        if (par_task_group_spawn(&g, &recs[i], count_task, &lc->ran[i]) != 0)
             return PAR_ETASK;
     lc->queued_before_sync = par_pool_pending(par_pool_current());
     for (int i = 0; i < LIMIT_1 + PAST_LIMIT; i++)
